@@ -1,0 +1,215 @@
+/**
+ * @module The one error class of uma-kit, its codes, and the caller-mistake `TypeError`s.
+ */
+import type { RequiredClaim } from './types.js'
+
+/**
+ * What went wrong, as a stable string. Callers branch on this, never on the message.
+ *
+ * - UMA grant outcomes (UMA Grant §3.3.6): `need_info`, `request_denied`, `request_submitted`,
+ *   `invalid_grant`, `invalid_scope`.
+ * - Trust and discovery: `untrusted_issuer`, `issuer_mismatch`, `discovery_failed`.
+ * - Transport: `as_unreachable` (network error, timeout), `as_error` (5xx, or an error the AS
+ *   reported that has no code of its own here), `invalid_response` (a body that breaks the
+ *   protocol).
+ * - Protection API (UMA FedAuthz): `invalid_resource_id`, `not_found`, `conflict`,
+ *   `invalid_request`, `unauthorized` (the PAT or the client credentials were refused).
+ * - Client side: `invalid_client`, `invalid_rpt`, `state_mismatch`, `body_not_replayable`.
+ * - Resource server: `resource_unresolved` (the resource resolver failed).
+ */
+export type UmaErrorCode =
+  | 'need_info'
+  | 'request_denied'
+  | 'request_submitted'
+  | 'invalid_grant'
+  | 'invalid_scope'
+  | 'untrusted_issuer'
+  | 'issuer_mismatch'
+  | 'discovery_failed'
+  | 'as_unreachable'
+  | 'as_error'
+  | 'invalid_response'
+  | 'invalid_resource_id'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'invalid_client'
+  | 'invalid_rpt'
+  | 'state_mismatch'
+  | 'body_not_replayable'
+  | 'resource_unresolved'
+
+/** Every {@link UmaErrorCode}, for validation and exhaustive tests. */
+export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
+  'need_info',
+  'request_denied',
+  'request_submitted',
+  'invalid_grant',
+  'invalid_scope',
+  'untrusted_issuer',
+  'issuer_mismatch',
+  'discovery_failed',
+  'as_unreachable',
+  'as_error',
+  'invalid_response',
+  'invalid_resource_id',
+  'not_found',
+  'conflict',
+  'invalid_request',
+  'unauthorized',
+  'invalid_client',
+  'invalid_rpt',
+  'state_mismatch',
+  'body_not_replayable',
+  'resource_unresolved',
+] as const)
+
+/** Optional details of an {@link UmaError}. */
+export interface UmaErrorDetails {
+  /** HTTP status of the response behind the error, where there was one. */
+  status?: number | undefined
+  /** The newest permission ticket (`need_info`, `request_submitted`). */
+  ticket?: string | undefined
+  /** Claims the AS asked for (`need_info`). */
+  requiredClaims?: RequiredClaim[] | undefined
+  /** Where to send the requesting party to gather claims (`need_info`), always a URL string. */
+  redirectUser?: string | undefined
+  /** Seconds to wait before polling again (`request_submitted`). */
+  interval?: number | undefined
+  /** The AS's own `error` value, verbatim, where it sent one. */
+  error?: string | undefined
+  /** The AS's `error_description`, where it sent one. */
+  errorDescription?: string | undefined
+  /** The underlying error or the AS's parsed error body. Never serialised by `toJSON`. */
+  cause?: unknown
+}
+
+const BRAND: unique symbol = Symbol.for('uma-kit.error') as never
+
+/**
+ * The error of every uma-kit package. Branch on {@link UmaError.code}.
+ *
+ * Messages, `toJSON()` and `String(err)` never carry tokens, tickets, secrets or
+ * `Authorization` values; `ticket` is a property for the caller's own use and is left out of
+ * `toJSON()`.
+ *
+ * @example
+ * ```ts
+ * try { await umaFetch(url) } catch (err) {
+ *   if (isUmaError(err) && err.code === 'need_info') redirectTo(err.redirectUser)
+ * }
+ * ```
+ */
+export class UmaError extends Error {
+  override readonly name = 'UmaError' as const
+  readonly code: UmaErrorCode
+  readonly status?: number
+  readonly ticket?: string
+  readonly requiredClaims?: RequiredClaim[]
+  readonly redirectUser?: string
+  readonly interval?: number
+  readonly error?: string
+  readonly errorDescription?: string
+
+  /**
+   * @param code - the stable error code
+   * @param message - a human-readable message; must not contain tokens or secrets
+   * @param details - status, UMA fields, the AS's error and the cause
+   */
+  constructor(code: UmaErrorCode, message: string, details: UmaErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    this.code = code
+    if (details.status !== undefined) this.status = details.status
+    if (details.ticket !== undefined) this.ticket = details.ticket
+    if (details.requiredClaims !== undefined) this.requiredClaims = details.requiredClaims
+    if (details.redirectUser !== undefined) this.redirectUser = details.redirectUser
+    if (details.interval !== undefined) this.interval = details.interval
+    if (details.error !== undefined) this.error = details.error
+    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription
+    Object.defineProperty(this, BRAND, { value: true })
+  }
+
+  /**
+   * A plain object for logs and API bodies: name, code, message, status and the UMA fields, but
+   * never `ticket`, `cause` or the stack.
+   *
+   * @returns a JSON-safe object
+   */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message }
+    if (this.status !== undefined) out.status = this.status
+    if (this.error !== undefined) out.error = this.error
+    if (this.errorDescription !== undefined) out.errorDescription = this.errorDescription
+    if (this.requiredClaims !== undefined) out.requiredClaims = this.requiredClaims
+    if (this.redirectUser !== undefined) out.redirectUser = this.redirectUser
+    if (this.interval !== undefined) out.interval = this.interval
+    return out
+  }
+}
+
+/**
+ * Tells an {@link UmaError} by its brand, so it works even where two copies of
+ * `@uma-kit/core` are installed.
+ *
+ * @param value - anything
+ * @returns whether `value` is an `UmaError`
+ */
+export function isUmaError(value: unknown): value is UmaError {
+  return (
+    typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true
+  )
+}
+
+/** A `TypeError` with a Node-style `code`, for caller mistakes (bad options or arguments). */
+export type ArgumentError = TypeError & { code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE' }
+
+/**
+ * Builds the `TypeError` thrown for a bad option or argument.
+ *
+ * @param code - `ERR_INVALID_ARG_TYPE` for a wrong type, `ERR_INVALID_ARG_VALUE` for a bad value
+ * @param message - names the option and what was received; never the value of a secret
+ * @returns the error, for the caller to throw
+ */
+export function argumentError(
+  code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE',
+  message: string,
+): ArgumentError {
+  const err = new TypeError(message) as ArgumentError
+  err.code = code
+  return err
+}
+
+/**
+ * Describes a received value for an argument error without echoing its content, which may be a
+ * secret: `a string of length 12`, `null`, `an array`, `type number`.
+ *
+ * @param value - what the caller passed
+ * @returns a short description
+ */
+export function describeReceived(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'string') return `a string of length ${value.length}`
+  if (Array.isArray(value)) return 'an array'
+  return `type ${typeof value}`
+}
+
+/**
+ * Reads an options argument: `undefined` and `null` give `{}`, an object is taken as it is.
+ *
+ * @param value - what the caller passed
+ * @param label - the argument's name, for the message
+ * @returns the options object
+ * @throws {TypeError} `ERR_INVALID_ARG_TYPE` for anything else
+ */
+export function readOptions<T extends object>(value: unknown, label: string): Partial<T> {
+  if (value === undefined || value === null) return {}
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw argumentError(
+      'ERR_INVALID_ARG_TYPE',
+      `${label} must be an object, received ${describeReceived(value)}`,
+    )
+  }
+  return value
+}

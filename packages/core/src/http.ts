@@ -1,0 +1,246 @@
+/**
+ * @module One guarded way to call an authorization server: timeout, no redirects, bounded body,
+ * errors mapped to `UmaError` codes.
+ */
+import { UmaError, isUmaError } from './errors.js'
+import { isJsonObject, stringArray } from './json.js'
+
+/** Largest response body read from an AS unless a call says otherwise. */
+export const DEFAULT_MAX_BODY_BYTES: number = 1024 * 1024
+
+/** Default bound on each call to an AS. */
+export const DEFAULT_TIMEOUT_MS = 5000
+
+/** How {@link callAs} makes one call. */
+export interface AsCallOptions {
+  /** The `fetch` to use; global `fetch` by default. */
+  fetch?: typeof fetch | undefined
+  /** Bound on the whole call, headers and body. */
+  timeoutMs: number
+  /** Largest body read; a longer one is `invalid_response`. Default 1 MiB. */
+  maxBodyBytes?: number | undefined
+  /** The caller's own abort signal, combined with the timeout. */
+  signal?: AbortSignal | undefined
+  /** What the call is for, used in error messages: `'discovery'`, `'ticket request'`. */
+  purpose: string
+}
+
+/** A response from an AS, read whole. */
+export interface AsResponse {
+  readonly status: number
+  readonly headers: Headers
+  /** The body, decoded as UTF-8. */
+  readonly text: string
+  /** Whether the body parsed as JSON (by its content type, or sniffed when it has none). */
+  readonly isJson: boolean
+  /** The parsed body where `isJson`, else `undefined`. */
+  readonly json: unknown
+}
+
+function describeUrl(url: string | URL): string {
+  try {
+    const u = new URL(url)
+    return `${u.origin}${u.pathname}`
+  } catch {
+    return 'the authorization server'
+  }
+}
+
+function isAbort(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    (err.name === 'AbortError' || err.name === 'TimeoutError' || err.name === 'ResponseAborted')
+  )
+}
+
+function networkReason(err: unknown): string {
+  let current: unknown = err
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code
+    current = current.cause
+  }
+  return 'network error'
+}
+
+/**
+ * Maps a failure of a call to an AS to an `UmaError`: timeouts and network errors become
+ * `as_unreachable`; an `UmaError` passes through.
+ *
+ * @param err - what `fetch` or the body read threw
+ * @param purpose - what the call was for
+ * @param url - the endpoint (only its origin and path reach the message)
+ * @param timeoutMs - the bound that applied, for the message
+ * @param callerSignal - the caller's own signal, whose abort reason passes through
+ * @returns the error to throw
+ */
+export function toUmaError(
+  err: unknown,
+  purpose: string,
+  url: string | URL,
+  timeoutMs?: number,
+  callerSignal?: AbortSignal,
+): unknown {
+  if (isUmaError(err)) return err
+  if (callerSignal?.aborted === true) return callerSignal.reason
+  const where = describeUrl(url)
+  if (isAbort(err)) {
+    const bound = timeoutMs === undefined ? '' : ` after ${timeoutMs} ms`
+    return new UmaError('as_unreachable', `${purpose} to ${where} timed out${bound}`, {
+      cause: err,
+    })
+  }
+  return new UmaError('as_unreachable', `${purpose} to ${where} failed: ${networkReason(err)}`, {
+    cause: err,
+  })
+}
+
+async function readBody(response: Response, limit: number, purpose: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined)
+    throw new UmaError('invalid_response', `${purpose}: response body exceeds ${limit} bytes`, {
+      status: response.status,
+    })
+  }
+  if (response.body === null) return ''
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined)
+      throw new UmaError('invalid_response', `${purpose}: response body exceeds ${limit} bytes`, {
+        status: response.status,
+      })
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
+function parseJson(text: string, contentType: string | null): { isJson: boolean; json: unknown } {
+  const type = (contentType ?? '').toLowerCase()
+  const declaredJson = /[/+]json\b/.test(type)
+  const sniff = type === '' || type.startsWith('text/plain')
+  const trimmed = text.trimStart()
+  if (!declaredJson && !(sniff && (trimmed.startsWith('{') || trimmed.startsWith('[')))) {
+    return { isJson: false, json: undefined }
+  }
+  try {
+    return { isJson: true, json: JSON.parse(text) as unknown }
+  } catch {
+    return { isJson: false, json: undefined }
+  }
+}
+
+/**
+ * Calls an AS endpoint once: `redirect: 'manual'`, `AbortSignal.timeout(timeoutMs)` over headers
+ * and body, the body read up to `maxBodyBytes`. Any status is returned; judging it is the
+ * caller's job.
+ *
+ * @param url - the endpoint
+ * @param init - method, headers, body (its `signal` and `redirect` are replaced)
+ * @param options - timeout, body bound, `fetch`, purpose
+ * @returns the response, read whole
+ * @throws {UmaError} `as_unreachable` on a network error or timeout, `invalid_response` for an
+ *   oversized body
+ */
+export async function callAs(
+  url: string | URL,
+  init: RequestInit,
+  options: AsCallOptions,
+): Promise<AsResponse> {
+  const doFetch = options.fetch ?? fetch
+  const timeout = AbortSignal.timeout(options.timeoutMs)
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
+  try {
+    const response = await doFetch(url, { ...init, redirect: 'manual', signal })
+    const text = await readBody(
+      response,
+      options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      options.purpose,
+    )
+    const { isJson, json } = parseJson(text, response.headers.get('content-type'))
+    return { status: response.status, headers: response.headers, text, isJson, json }
+  } catch (err) {
+    throw toUmaError(err, options.purpose, url, options.timeoutMs, options.signal)
+  }
+}
+
+/** What {@link readErrorBody} finds in an error response. */
+export interface AsErrorInfo {
+  /** An OAuth-style error code (`invalid_grant`, Keycloak's `access_denied`, WSO2's `not_found`). */
+  error?: string
+  /** A description, with token-like strings redacted and cut to 300 characters. */
+  errorDescription?: string
+}
+
+const TOKEN_LIKE =
+  /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*|[A-Za-z0-9+/_~.-]{40,}={0,2}/g
+
+/**
+ * Replaces JWTs and long opaque strings with `[redacted]`, so an AS that echoes a token in an
+ * error description cannot leak it into logs.
+ *
+ * @param text - text from an AS
+ * @param maxLength - cut beyond this many characters
+ * @returns the cleaned text
+ */
+export function redactTokens(text: string, maxLength = 300): string {
+  const cleaned = text.replace(TOKEN_LIKE, '[redacted]')
+  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength)}…` : cleaned
+}
+
+function firstString(value: unknown): string | undefined {
+  return stringArray(value)[0]
+}
+
+/**
+ * Reads an error response leniently (wire.md pitfall 11): `error`/`error_description`,
+ * WSO2's `code`/`description` and `errorDescription`, CAS's arrays, SolidLab's `message`, or plain
+ * text.
+ *
+ * @param response - the AS's response
+ * @returns the error code and description it gives, if any
+ */
+export function readErrorBody(response: AsResponse): AsErrorInfo {
+  const info: AsErrorInfo = {}
+  if (isJsonObject(response.json)) {
+    const body = response.json
+    const code = firstString(body.error) ?? firstString(body.code)
+    if (code !== undefined && /^[\w.:-]{1,100}$/.test(code)) info.error = code
+    const description =
+      firstString(body.error_description) ??
+      firstString(body.errorDescription) ??
+      firstString(body.description) ??
+      firstString(body.message)
+    if (description !== undefined) info.errorDescription = redactTokens(description)
+  } else if (!response.isJson && response.text.trim() !== '') {
+    const contentType = response.headers.get('content-type') ?? ''
+    if (!/html/i.test(contentType)) info.errorDescription = redactTokens(response.text.trim())
+  }
+  return info
+}
+
+/**
+ * The `UmaError` for a status no caller expected: `as_error` (5xx or an unexpected 4xx) with the
+ * AS's own error code and description attached.
+ *
+ * @param response - the AS's response
+ * @param purpose - what the call was for
+ * @returns the error to throw
+ */
+export function unexpectedStatus(response: AsResponse, purpose: string): UmaError {
+  const info = readErrorBody(response)
+  const code = info.error === undefined ? '' : ` (${info.error})`
+  return new UmaError('as_error', `${purpose} answered HTTP ${response.status}${code}`, {
+    status: response.status,
+    error: info.error,
+    errorDescription: info.errorDescription,
+    cause: response.json,
+  })
+}
