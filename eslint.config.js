@@ -36,6 +36,8 @@ export default tseslint.config(
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // beforeAll(() => server.listen()) is the msw idiom
+      '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
   {

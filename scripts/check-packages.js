@@ -8,6 +8,11 @@ import process from 'node:process'
 
 const packages = ['core', 'resource-server', 'client']
 const bin = (name) => join(import.meta.dirname, '..', 'node_modules', '.bin', name)
+// pnpm runs this script; call the same pnpm back, whether or not one is on PATH
+const pnpm = (args, cwd) =>
+  process.env.npm_execpath
+    ? execFileSync(process.execPath, [process.env.npm_execpath, ...args], { cwd, stdio: 'ignore' })
+    : execFileSync('pnpm', args, { cwd, stdio: 'ignore' })
 const out = mkdtempSync(join(tmpdir(), 'uma-kit-pack-'))
 let failed = false
 
@@ -18,7 +23,7 @@ try {
     try {
       execFileSync(bin('publint'), ['run', dir, '--strict'], { stdio: 'inherit' })
       const dest = join(out, name)
-      execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: dir, stdio: 'ignore' })
+      pnpm(['pack', '--pack-destination', dest], dir)
       const tarball = readdirSync(dest).find((f) => f.endsWith('.tgz'))
       if (tarball === undefined) throw new Error('pnpm pack wrote no tarball')
       execFileSync(

@@ -104,13 +104,14 @@ const BRAND: unique symbol = Symbol.for('uma-kit.error') as never
 export class UmaError extends Error {
   override readonly name = 'UmaError' as const
   readonly code: UmaErrorCode
-  readonly status?: number
-  readonly ticket?: string
-  readonly requiredClaims?: RequiredClaim[]
-  readonly redirectUser?: string
-  readonly interval?: number
-  readonly error?: string
-  readonly errorDescription?: string
+  // declared, not defined: absent fields stay absent rather than own `undefined` properties
+  declare readonly status?: number
+  declare readonly ticket?: string
+  declare readonly requiredClaims?: RequiredClaim[]
+  declare readonly redirectUser?: string
+  declare readonly interval?: number
+  declare readonly error?: string
+  declare readonly errorDescription?: string
 
   /**
    * @param code - the stable error code

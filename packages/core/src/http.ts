@@ -95,30 +95,54 @@ export function toUmaError(
   })
 }
 
-async function readBody(response: Response, limit: number, purpose: string): Promise<string> {
+function tooLarge(response: Response, limit: number, purpose: string): UmaError {
+  return new UmaError('invalid_response', `${purpose}: response body exceeds ${limit} bytes`, {
+    status: response.status,
+  })
+}
+
+/**
+ * Reads the body up to `limit` bytes. The abort signal is watched here too, not only by `fetch`:
+ * not every `fetch` (msw's, some polyfills) ends a stalled body stream when its signal fires.
+ */
+async function readBody(
+  response: Response,
+  limit: number,
+  purpose: string,
+  signal: AbortSignal,
+): Promise<string> {
   const declared = Number(response.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined)
-    throw new UmaError('invalid_response', `${purpose}: response body exceeds ${limit} bytes`, {
-      status: response.status,
-    })
-  }
   if (response.body === null) return ''
   const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader()
+  // cancelling is best effort: a stream may never settle its cancel promise
+  const abandon = (reason?: unknown) => void reader.cancel(reason).catch(() => undefined)
+  if (Number.isFinite(declared) && declared > limit) {
+    abandon()
+    throw tooLarge(response, limit, purpose)
+  }
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => {
+      abandon(signal.reason)
+      reject(signal.reason as Error)
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  aborted.catch(() => undefined)
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    const { done, value } = await Promise.race([reader.read(), aborted])
     if (done) break
     size += value.byteLength
     if (size > limit) {
-      await reader.cancel().catch(() => undefined)
-      throw new UmaError('invalid_response', `${purpose}: response body exceeds ${limit} bytes`, {
-        status: response.status,
-      })
+      abandon()
+      throw tooLarge(response, limit, purpose)
     }
     chunks.push(value)
   }
+  // some fetch implementations end the stream quietly on abort: a cut body is not a body
+  if (signal.aborted) throw signal.reason
   return new TextDecoder().decode(Buffer.concat(chunks))
 }
 
@@ -163,6 +187,7 @@ export async function callAs(
       response,
       options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       options.purpose,
+      signal,
     )
     const { isJson, json } = parseJson(text, response.headers.get('content-type'))
     return { status: response.status, headers: response.headers, text, isJson, json }

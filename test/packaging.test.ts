@@ -1,0 +1,112 @@
+/**
+ * Packs each published package as pnpm would publish it, installs the tarballs with npm into an
+ * empty directory, and imports them by name there: what a user gets from the registry.
+ * Needs the workspace build (`pnpm build`), as `pnpm check` runs it first.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = join(import.meta.dirname, '..')
+const PACKAGES = ['core', 'resource-server', 'client'] as const
+const work = mkdtempSync(join(tmpdir(), 'uma-kit-packaging-'))
+const tarballs = new Map<string, string>()
+
+function pnpm(args: string[], cwd: string): void {
+  const execPath = process.env.npm_execpath
+  if (execPath?.includes('pnpm') === true) {
+    execFileSync(process.execPath, [execPath, ...args], { cwd, stdio: 'ignore' })
+  } else {
+    execFileSync('pnpm', args, { cwd, stdio: 'ignore' })
+  }
+}
+
+function manifest(name: string): {
+  exports: Record<string, Record<string, string>>
+  dependencies?: Record<string, string>
+  peerDependencies?: Record<string, string>
+} {
+  return JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as never
+}
+
+beforeAll(() => {
+  for (const name of PACKAGES) {
+    const dest = join(work, 'tarballs', name)
+    pnpm(['pack', '--pack-destination', dest], join(root, 'packages', name))
+    const file = readdirSync(dest).find((f) => f.endsWith('.tgz'))
+    if (file === undefined) throw new Error(`no tarball for ${name}`)
+    tarballs.set(name, join(dest, file))
+  }
+  const app = join(work, 'app')
+  execFileSync('mkdir', ['-p', app])
+  const local = Object.fromEntries(PACKAGES.map((n) => [`@uma-kit/${n}`, `file:${tarballs.get(n)}`]))
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({
+      name: 'app',
+      private: true,
+      type: 'module',
+      dependencies: { ...local, express: manifest('resource-server').peerDependencies?.express },
+      overrides: { '@uma-kit/core': local['@uma-kit/core'] },
+    }),
+  )
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: app,
+    stdio: 'inherit',
+  })
+}, 180_000)
+
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+function runInApp(code: string): string {
+  return execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: join(work, 'app'),
+    encoding: 'utf8',
+  })
+}
+
+describe('published packages', () => {
+  it.each(PACKAGES)('@uma-kit/%s ships dist with .d.ts and no tests', (name) => {
+    const listing = execFileSync('tar', ['-tzf', tarballs.get(name)!], { encoding: 'utf8' })
+    expect(listing).toContain('package/dist/index.js')
+    expect(listing).toContain('package/dist/index.d.ts')
+    expect(listing).toContain('package/README.md')
+    expect(listing).not.toMatch(/\.test\.(ts|js)/)
+    expect(listing).not.toMatch(/tsbuildinfo/)
+  })
+
+  it.each(PACKAGES)('@uma-kit/%s pins real versions instead of workspace: or catalog:', (name) => {
+    const packed = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], {
+      encoding: 'utf8',
+    })
+    expect(packed).not.toMatch(/workspace:|catalog:/)
+  })
+
+  it('imports @uma-kit/core by name and runs it', () => {
+    const out = runInApp(`
+      import { parseUmaChallenge, formatUmaChallenge, UmaError, isUmaError, UMA_TICKET_GRANT } from '@uma-kit/core'
+      const header = formatUmaChallenge({ realm: 'r', asUri: 'https://as.example', ticket: 't1' })
+      const parsed = parseUmaChallenge(header)
+      console.log(JSON.stringify({ parsed, grant: UMA_TICKET_GRANT, isErr: isUmaError(new UmaError('as_error', 'x')) }))
+    `)
+    expect(JSON.parse(out)).toEqual({
+      parsed: { realm: 'r', asUri: 'https://as.example', ticket: 't1' },
+      grant: 'urn:ietf:params:oauth:grant-type:uma-ticket',
+      isErr: true,
+    })
+  })
+
+  it.each(PACKAGES)("resolves every export of @uma-kit/%s's exports['.'] by name", (name) => {
+    const entry = manifest(name).exports['.']!
+    for (const condition of ['types', 'import', 'default']) {
+      expect(existsSync(join(root, 'packages', name, entry[condition]!))).toBe(true)
+    }
+    const out = runInApp(`
+      const mod = await import('@uma-kit/${name}')
+      console.log(JSON.stringify(Object.keys(mod).sort()))
+    `)
+    expect((JSON.parse(out) as string[]).length).toBeGreaterThan(0)
+  })
+})
