@@ -41,7 +41,9 @@ beforeAll(() => {
   }
   const app = join(work, 'app')
   execFileSync('mkdir', ['-p', app])
-  const local = Object.fromEntries(PACKAGES.map((n) => [`@uma-kit/${n}`, `file:${tarballs.get(n)}`]))
+  const local = Object.fromEntries(
+    PACKAGES.map((n) => [`@uma-kit/${n}`, `file:${tarballs.get(n)}`]),
+  )
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify({

@@ -100,23 +100,20 @@ class FieldReader {
   }
 }
 
+/** A challenge as the scanner sees it; params are a Map so hostile names cannot reach a prototype. */
+interface ScannedChallenge {
+  scheme: string
+  params: Map<string, string>
+  token68?: string
+}
+
 /**
- * Reads every challenge of a `WWW-Authenticate` field: several challenges in one value, several
- * field lines (an array, or joined with `", "` as `Headers.get()` does), quoted strings with
- * `\` escapes, bare values, any case for names, optional whitespace around `=` and `,`.
- *
- * Never throws; malformed parts are skipped. Input past 64 KiB gives `[]`.
- *
- * @param header - the field value(s)
- * @returns the challenges in order
- * @see RFC 9110 §11.6.1
+ * Walks the challenges of a field value, handing each to `visit` once it is complete; stops when
+ * `visit` returns `true`.
  */
-export function parseAuthChallenges(header: unknown): AuthChallenge[] {
-  const text = headerText(header)
-  if (text === undefined) return []
+function scanChallenges(text: string, visit: (challenge: ScannedChallenge) => boolean): void {
   const reader = new FieldReader(text)
-  const challenges: AuthChallenge[] = []
-  let current: AuthChallenge | undefined
+  let current: ScannedChallenge | undefined
   // true right after a scheme: the only place a token68 may stand
   let afterScheme = false
 
@@ -130,8 +127,8 @@ export function parseAuthChallenges(header: unknown): AuthChallenge[] {
     }
     reader.skipWhitespace()
     if (reader.peek() !== EQUALS) {
-      current = { scheme: word, params: Object.create(null) as Record<string, string> }
-      challenges.push(current)
+      if (current !== undefined && visit(current)) return
+      current = { scheme: word, params: new Map() }
       afterScheme = true
       continue
     }
@@ -151,9 +148,36 @@ export function parseAuthChallenges(header: unknown): AuthChallenge[] {
     if (value === undefined) break
     const name = word.toLowerCase()
     // a parameter with no scheme before it (gogatekeeper) belongs to no challenge
-    if (current !== undefined && !(name in current.params)) current.params[name] = value
+    if (current !== undefined && !current.params.has(name)) current.params.set(name, value)
   }
-  return challenges.map((c) => ({ ...c, params: { ...c.params } }))
+  if (current !== undefined) visit(current)
+}
+
+/**
+ * Reads every challenge of a `WWW-Authenticate` field: several challenges in one value, several
+ * field lines (an array, or joined with `", "` as `Headers.get()` does), quoted strings with
+ * `\` escapes, bare values, any case for names, optional whitespace around `=` and `,`.
+ *
+ * Never throws; malformed parts are skipped. Input past 64 KiB gives `[]`.
+ *
+ * @param header - the field value(s)
+ * @returns the challenges in order
+ * @see RFC 9110 §11.6.1
+ */
+export function parseAuthChallenges(header: unknown): AuthChallenge[] {
+  const text = headerText(header)
+  if (text === undefined) return []
+  const challenges: AuthChallenge[] = []
+  scanChallenges(text, (scanned) => {
+    const challenge: AuthChallenge = {
+      scheme: scanned.scheme,
+      params: Object.fromEntries(scanned.params),
+    }
+    if (scanned.token68 !== undefined) challenge.token68 = scanned.token68
+    challenges.push(challenge)
+    return false
+  })
+  return challenges
 }
 
 function headerText(header: unknown): string | undefined {
@@ -182,13 +206,19 @@ function headerText(header: unknown): string | undefined {
  * ```
  */
 export function parseUmaChallenge(header: string | null | undefined): UmaChallenge | undefined {
-  for (const challenge of parseAuthChallenges(header)) {
-    if (challenge.scheme.toLowerCase() !== 'uma') continue
-    const { as_uri: asUri, ticket, realm } = challenge.params
-    if (asUri === undefined || asUri === '' || ticket === undefined || ticket === '') continue
-    return realm === undefined ? { asUri, ticket } : { realm, asUri, ticket }
-  }
-  return undefined
+  const text = headerText(header)
+  if (text === undefined) return undefined
+  let found: UmaChallenge | undefined
+  scanChallenges(text, ({ scheme, params }) => {
+    if (scheme.length !== 3 || scheme.toLowerCase() !== 'uma') return false
+    const asUri = params.get('as_uri')
+    const ticket = params.get('ticket')
+    if (asUri === undefined || asUri === '' || ticket === undefined || ticket === '') return false
+    const realm = params.get('realm')
+    found = realm === undefined ? { asUri, ticket } : { realm, asUri, ticket }
+    return true
+  })
+  return found
 }
 
 // Characters an HTTP field value may hold, as Node checks them before sending.

@@ -46,7 +46,10 @@ describe('README examples', () => {
     server.use(
       http.get('https://as.example/.well-known/uma2-configuration', () => {
         calls++
-        return HttpResponse.json({ issuer: 'https://as.example', token_endpoint: 'https://as.example/t' })
+        return HttpResponse.json({
+          issuer: 'https://as.example',
+          token_endpoint: 'https://as.example/t',
+        })
       }),
     )
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
@@ -63,7 +66,11 @@ describe('README examples', () => {
   })
 
   it('formats and parses a challenge', () => {
-    const header = formatUmaChallenge({ realm: 'photos', asUri: 'https://as.example', ticket: 't1' })
+    const header = formatUmaChallenge({
+      realm: 'photos',
+      asUri: 'https://as.example',
+      ticket: 't1',
+    })
     // UMA realm="photos", as_uri="https://as.example", ticket="t1"
     const challenge = parseUmaChallenge(`Bearer realm="api", ${header}`)
     // { realm: 'photos', asUri: 'https://as.example', ticket: 't1' }
