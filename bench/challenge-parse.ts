@@ -19,7 +19,7 @@ function randomHeader(seed: number): string {
     x ^= x << 13
     x ^= x >>> 17
     x ^= x << 5
-    out += alphabet[Math.abs(x) % alphabet.length]
+    out += alphabet.charAt(Math.abs(x) % alphabet.length)
   }
   return out
 }
