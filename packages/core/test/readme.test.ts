@@ -66,16 +66,12 @@ describe('README examples', () => {
   })
 
   it('formats and parses a challenge', () => {
-    const header = formatUmaChallenge({
-      realm: 'photos',
-      asUri: 'https://as.example',
-      ticket: 't1',
-    })
+    const field = formatUmaChallenge({ realm: 'photos', asUri: 'https://as.example', ticket: 't1' })
     // UMA realm="photos", as_uri="https://as.example", ticket="t1"
-    const challenge = parseUmaChallenge(`Bearer realm="api", ${header}`)
+    const challenge = parseUmaChallenge(`Bearer realm="api", ${field}`)
     // { realm: 'photos', asUri: 'https://as.example', ticket: 't1' }
 
-    expect(header).toBe('UMA realm="photos", as_uri="https://as.example", ticket="t1"')
+    expect(field).toBe('UMA realm="photos", as_uri="https://as.example", ticket="t1"')
     expect(challenge).toEqual({ realm: 'photos', asUri: 'https://as.example', ticket: 't1' })
   })
 
