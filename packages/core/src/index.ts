@@ -36,6 +36,12 @@ export {
 } from './http.js'
 export { isJsonObject, numberMember, stringArray, stringMember, type JsonObject } from './json.js'
 export { checkManualMetadata, resolveMetadata } from './metadata.js'
+export {
+  callOAuthEndpoint,
+  resolveClientAuth,
+  type OAuthCallResult,
+  type OAuthClientSettings,
+} from './oauth-call.js'
 export { normalizePermissions } from './permissions.js'
 export { createSingleFlight, type SingleFlight } from './single-flight.js'
 export {
