@@ -29,10 +29,12 @@ export default tseslint.config(
         { allowConstantLoopConditions: true },
       ],
       'no-console': 'error',
+      // Express tells error handlers by their four parameters, used or not
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**', 'bench/**', 'examples/**', 'scripts/**', '.ci/**'],
+    files: ['**/*.test.ts', '**/test/**', 'bench/**', 'examples/**', 'scripts/**', '.ci/**'],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

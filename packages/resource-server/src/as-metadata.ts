@@ -1,0 +1,67 @@
+/**
+ * @module The AS's endpoints: set by hand, discovered once, or both (api.md, `metadata`).
+ */
+import {
+  UmaError,
+  createDiscoveryCache,
+  resolveMetadata,
+  type UmaServerMetadata,
+} from '@uma-kit/core'
+import type { ResolvedOptions } from './options.js'
+
+/** Endpoint members of the metadata the RS calls. */
+export type EndpointName =
+  | 'token_endpoint'
+  | 'permission_endpoint'
+  | 'introspection_endpoint'
+  | 'jwks_uri'
+  | 'resource_registration_endpoint'
+
+/** Where the RS finds the AS's metadata. */
+export interface MetadataSource {
+  /** Every member known: the hand-set ones, else discovered with the hand-set ones on top. */
+  all(): Promise<UmaServerMetadata>
+  /**
+   * The metadata and one endpoint's URL.
+   *
+   * @throws {UmaError} `discovery_failed` when the AS names no such endpoint, or as `discover`
+   */
+  endpoint(name: EndpointName): Promise<{ metadata: UmaServerMetadata; url: string }>
+}
+
+/** The endpoints this configuration uses on every decision; with all of them set, no discovery. */
+function baseEndpoints(options: ResolvedOptions): EndpointName[] {
+  const needed: EndpointName[] = ['permission_endpoint']
+  if (options.rptValidation !== 'jwt') needed.push('introspection_endpoint')
+  if (options.rptValidation !== 'introspect') needed.push('jwks_uri')
+  if (options.pat === undefined) needed.push('token_endpoint')
+  return needed
+}
+
+/**
+ * Creates the metadata source of a resource server.
+ *
+ * @param options - the resolved options
+ * @param fetchImpl - the transport's `fetch`
+ * @returns the source
+ */
+export function createMetadataSource(
+  options: ResolvedOptions,
+  fetchImpl: typeof fetch,
+): MetadataSource {
+  const discovery = createDiscoveryCache({ fetch: fetchImpl, timeoutMs: options.timeoutMs })
+  const base = baseEndpoints(options)
+  const resolve = (needed: readonly string[]) =>
+    resolveMetadata(options.issuer, options.metadata, needed, discovery)
+  return {
+    all: () => resolve(base),
+    async endpoint(name) {
+      const metadata = await resolve(base.includes(name) ? base : [...base, name])
+      const url = metadata[name]
+      if (typeof url !== 'string' || url === '') {
+        throw new UmaError('discovery_failed', `the AS ${options.issuer} names no ${name}`)
+      }
+      return { metadata, url }
+    },
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * @module The Resource Registration API (UMA FedAuthz §3), with the PAT, tolerant of the ways
+ * real servers answer (wire.md §3.2, pitfalls 8–14).
+ */
+import {
+  UmaError,
+  appendPathSegment,
+  argumentError,
+  callAs,
+  createSingleFlight,
+  describeReceived,
+  type AsResponse,
+  type JsonObject,
+  type ResourceDescription,
+} from '@uma-kit/core'
+import type { MetadataSource } from './as-metadata.js'
+import type { ResolvedOptions } from './options.js'
+import type { PatProvider } from './pat.js'
+import { isSuccess, protectionError } from './protection-errors.js'
+import { checkDescription, idFromCreation, readDescription } from './resource-shapes.js'
+
+/** The Resource Registration API of one RS. */
+export interface ResourceRegistry {
+  /** Registers a resource; resolves with its `_id`. */
+  create(
+    description: ResourceDescription,
+  ): Promise<{ _id: string; user_access_policy_uri?: string }>
+  /** Reads a resource; scopes come back as names. */
+  read(id: string): Promise<ResourceDescription & { _id: string }>
+  /** Replaces a resource's description. */
+  update(id: string, description: ResourceDescription): Promise<void>
+  /** Deletes a resource. */
+  delete(id: string): Promise<void>
+  /** The ids of every resource registered with this PAT. */
+  list(): Promise<string[]>
+  /** The `_id` of the resource with this name, created (or its scopes updated) when needed. */
+  ensure(description: ResourceDescription & { name: string }): Promise<string>
+}
+
+/** Keycloak pages lists; ask for pages this large (wire.md pitfall 12). */
+const PAGE_SIZE = 100
+/** At most this many pages: 10 000 resources. */
+const MAX_PAGES = 100
+
+function checkId(id: unknown): string {
+  if (typeof id !== 'string' || id === '') {
+    throw argumentError(
+      'ERR_INVALID_ARG_TYPE',
+      `id must be a non-empty string, received ${describeReceived(id)}`,
+    )
+  }
+  return id
+}
+
+function readIds(response: AsResponse): string[] {
+  if (!Array.isArray(response.json)) {
+    throw new UmaError('invalid_response', 'the resource list is not a JSON array', {
+      status: response.status,
+    })
+  }
+  // CAS lists numbers (wire.md §6.2)
+  return response.json
+    .filter((id): id is string | number => typeof id === 'string' || typeof id === 'number')
+    .map(String)
+}
+
+/**
+ * Creates the resource registry of a resource server.
+ *
+ * @param options - the resolved options
+ * @param metadata - where the registration endpoint is
+ * @param pats - the PAT provider
+ * @param fetchImpl - the transport's `fetch`
+ * @returns the registry
+ */
+export function createResourceRegistry(
+  options: ResolvedOptions,
+  metadata: MetadataSource,
+  pats: PatProvider,
+  fetchImpl: typeof fetch,
+): ResourceRegistry {
+  const ensuring = createSingleFlight<string, string>()
+
+  async function call(
+    method: string,
+    path: { id?: string; query?: Record<string, string> },
+    body: unknown,
+    purpose: string,
+  ): Promise<AsResponse> {
+    const { url: endpoint } = await metadata.endpoint('resource_registration_endpoint')
+    const url = new URL(path.id === undefined ? endpoint : appendPathSegment(endpoint, path.id))
+    for (const [name, value] of Object.entries(path.query ?? {})) url.searchParams.set(name, value)
+    const response = await pats.withPat((pat) =>
+      callAs(
+        url,
+        {
+          method,
+          // CAS 6.x refuses GET and DELETE without this content type (wire.md pitfall 14)
+          headers: {
+            authorization: `Bearer ${pat}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        },
+        { fetch: fetchImpl, timeoutMs: options.timeoutMs, purpose },
+      ),
+    )
+    if (!isSuccess(response.status)) throw protectionError(response, purpose)
+    return response
+  }
+
+  async function listWith(query: Record<string, string>): Promise<string[]> {
+    const ids = new Set<string>()
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const first = String(page * PAGE_SIZE)
+      const response = await call(
+        'GET',
+        { query: { ...query, first, max: String(PAGE_SIZE) } },
+        undefined,
+        'resource list',
+      )
+      const batch = readIds(response)
+      const before = ids.size
+      for (const id of batch) ids.add(id)
+      // a short page ends the list; so does a server that ignores paging and repeats itself
+      if (batch.length < PAGE_SIZE || ids.size === before) break
+    }
+    return [...ids]
+  }
+
+  const registry: ResourceRegistry = {
+    async create(description) {
+      const body = checkDescription(description)
+      const response = await call('POST', {}, body, 'resource creation')
+      return idFromCreation(response)
+    },
+    async read(id) {
+      const response = await call('GET', { id: checkId(id) }, undefined, 'resource read')
+      return readDescription(response, id)
+    },
+    async update(id, description) {
+      await call('PUT', { id: checkId(id) }, checkDescription(description), 'resource update')
+    },
+    async delete(id) {
+      await call('DELETE', { id: checkId(id) }, undefined, 'resource deletion')
+    },
+    list: () => listWith({}),
+    ensure(description) {
+      const body = checkDescription(description)
+      const name = description.name
+      if (typeof name !== 'string' || name === '') {
+        throw argumentError('ERR_INVALID_ARG_VALUE', 'ensure needs a description with a name')
+      }
+      return ensuring.run(name, async () => {
+        // Keycloak filters by name; other servers ignore the parameters and list everything
+        for (const id of await listWith({ name, exactName: 'true' })) {
+          const found = await registry.read(id)
+          if (found.name !== name) continue
+          if (!sameScopes(found, body)) await registry.update(id, body)
+          return id
+        }
+        return (await registry.create(body))._id
+      })
+    },
+  }
+  return registry
+}
+
+function sameScopes(found: ResourceDescription, wanted: JsonObject): boolean {
+  const have = new Set(found.resource_scopes.map(String))
+  const want = wanted.resource_scopes as string[]
+  return want.every((scope) => have.has(scope))
+}
