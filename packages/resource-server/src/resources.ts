@@ -146,7 +146,7 @@ export function createResourceRegistry(
       await call('DELETE', { id: checkId(id) }, undefined, 'resource deletion')
     },
     list: () => listWith({}),
-    ensure(description) {
+    async ensure(description) {
       const body = checkDescription(description)
       const name = description.name
       if (typeof name !== 'string' || name === '') {
