@@ -103,7 +103,7 @@ export function createAuthorize(
     if (token !== undefined) {
       const check: RptCheck = await cache.check(token, checkRpt)
       observed.cached = check.cached
-      if (holdsScopes(check.rpt, resourceId, scopes, now() / 1000)) {
+      if (holdsScopes(check.rpt, resourceId, scopes, now() / 1000, options.clockToleranceSeconds)) {
         const { introspection, permissions } = check.rpt
         return { allowed: true, resourceId, scopes: [...scopes], permissions, introspection }
       }

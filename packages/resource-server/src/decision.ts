@@ -42,9 +42,10 @@ export const UNREACHABLE_WARNING = '199 - "UMA Authorization Server Unreachable"
 function within(
   times: { exp?: number | undefined; nbf?: number | undefined },
   now: number,
+  tolerance: number,
 ): boolean {
-  if (times.exp !== undefined && times.exp <= now) return false
-  if (times.nbf !== undefined && times.nbf > now) return false
+  if (times.exp !== undefined && times.exp + tolerance <= now) return false
+  if (times.nbf !== undefined && times.nbf - tolerance > now) return false
   return true
 }
 
@@ -58,6 +59,7 @@ function within(
  * @param resourceId - the resource the request is about
  * @param scopes - every scope the route requires
  * @param nowSeconds - the current time, seconds since the epoch
+ * @param toleranceSeconds - accepted clock skew on `exp` and `nbf`
  * @returns whether the request is covered
  * @see UMA FedAuthz §5.1.1, wire.md §3.4
  */
@@ -66,14 +68,20 @@ export function holdsScopes(
   resourceId: string,
   scopes: readonly string[],
   nowSeconds: number,
+  toleranceSeconds = 0,
 ): boolean {
   const { introspection } = rpt
   if (!introspection.active) return false
-  if (!within(introspection, nowSeconds)) return false
+  if (!within(introspection, nowSeconds, toleranceSeconds)) return false
   const held = new Set<string>()
   let live = false
   for (const permission of rpt.permissions) {
-    if (permission.resource_id !== resourceId || !within(permission, nowSeconds)) continue
+    if (
+      permission.resource_id !== resourceId ||
+      !within(permission, nowSeconds, toleranceSeconds)
+    ) {
+      continue
+    }
     live = true
     for (const scope of permission.resource_scopes) held.add(scope)
   }

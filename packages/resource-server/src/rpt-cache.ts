@@ -60,13 +60,14 @@ function lifetimeMs(
   introspection: RptIntrospection,
   limits: { maxTtlSeconds: number; inactiveTtlSeconds: number },
   nowMs: number,
+  toleranceMs: number,
 ): number {
   if (!introspection.active) return limits.inactiveTtlSeconds * 1000
   let until = nowMs + limits.maxTtlSeconds * 1000
   const exp = numberMember(introspection, 'exp')
-  if (exp !== undefined) until = Math.min(until, exp * 1000)
+  if (exp !== undefined) until = Math.min(until, exp * 1000 + toleranceMs)
   const jwtExp = unverifiedExp(token)
-  if (jwtExp !== undefined) until = Math.min(until, jwtExp * 1000)
+  if (jwtExp !== undefined) until = Math.min(until, jwtExp * 1000 + toleranceMs)
   return until - nowMs
 }
 
@@ -94,7 +95,13 @@ export function createRptCache(options: ResolvedOptions, now: () => number = Dat
     const introspection = await loader(token)
     const rpt: CheckedRpt = { introspection, permissions: normalizePermissions(introspection) }
     if (entries !== undefined && limits !== false) {
-      const ttl = lifetimeMs(token, introspection, limits, now())
+      const ttl = lifetimeMs(
+        token,
+        introspection,
+        limits,
+        now(),
+        options.clockToleranceSeconds * 1000,
+      )
       if (ttl > 0) entries.set(key, { rpt, expiresAt: now() + ttl }, { ttl })
     }
     return { rpt, cached: false }
