@@ -1,4 +1,24 @@
 /**
- * @module @uma-kit/client: a fetch that answers UMA challenges by itself.
+ * @module @uma-kit/client: a fetch that answers UMA challenges by itself (permission ticket to
+ * RPT with the uma-ticket grant), a client for code that handles the challenge itself, and an
+ * undici interceptor.
  */
-export { UmaError, isUmaError, type UmaErrorCode } from '@uma-kit/core'
+export { createUmaFetch } from './uma-fetch.js'
+export {
+  createUmaClient,
+  type UmaClient,
+  type GetRptInput,
+  type GetRptResult,
+  type ClaimsInteractionInput,
+} from './uma-client.js'
+export { umaInterceptor } from './interceptor.js'
+export type { UmaFetchOptions, ClaimsContext, ClaimToken } from './options.js'
+export {
+  UmaError,
+  isUmaError,
+  ID_TOKEN_CLAIM_FORMAT,
+  UMA_TICKET_GRANT,
+  type UmaErrorCode,
+  type RequiredClaim,
+  type UmaServerMetadata,
+} from '@uma-kit/core'

@@ -28,6 +28,11 @@ export interface OAuthClientSettings {
   readonly fetch?: typeof fetch | undefined
   /** Largest body read. @default 1 MiB */
   readonly maxBodyBytes?: number | undefined
+  /**
+   * Headers set on the request after openid-client wrote it; Keycloak's requesting-party
+   * `Authorization: Bearer` goes here, with `clientAuth` `None()`.
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /** What one OAuth call gave: openid-client's verdict and the raw answer behind it. */
@@ -130,12 +135,14 @@ export async function callOAuthEndpoint<T>(
   let response: AsResponse | undefined
   let transportError: Error | undefined
   config[customFetch] = async (url, init) => {
+    const headers = new Headers(init.headers)
+    for (const [name, value] of Object.entries(client.headers ?? {})) headers.set(name, value)
     try {
       response = await callAs(
         url,
         {
           method: init.method,
-          headers: init.headers,
+          headers,
           body: init.body as NonNullable<RequestInit['body']> | null,
         },
         {

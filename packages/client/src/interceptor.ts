@@ -1,0 +1,193 @@
+/**
+ * @module `umaInterceptor`: the behaviour of `createUmaFetch` for undici's `Dispatcher.compose`,
+ * so `undici.request`, `undici.fetch` and anything else on that dispatcher answer UMA challenges.
+ */
+import { parseUmaChallenge, type UmaChallenge } from '@uma-kit/core'
+import type { Dispatcher } from 'undici'
+import { createEngine, isStaleTicket, type UmaEngine } from './engine.js'
+import type { UmaFetchOptions } from './options.js'
+
+type Headers = Dispatcher.DispatchOptions['headers']
+type HeaderRecord = Record<string, string | string[]>
+
+/** Copies any of undici's header forms into a record with lower-case names. */
+function toRecord(headers: Headers): HeaderRecord {
+  const out: HeaderRecord = {}
+  if (headers === undefined || headers === null) return out
+  const add = (name: string, value: string | string[] | undefined) => {
+    if (value !== undefined) out[name.toLowerCase()] = value
+  }
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) add(String(headers[i]), String(headers[i + 1]))
+  } else if (Symbol.iterator in headers) {
+    for (const [name, value] of headers as Iterable<[string, string | string[] | undefined]>) {
+      add(name, value)
+    }
+  } else {
+    for (const [name, value] of Object.entries(headers)) add(name, value)
+  }
+  return out
+}
+
+function withRpt(headers: Headers, rpt: string): HeaderRecord {
+  return { ...toRecord(headers), authorization: `Bearer ${rpt}` }
+}
+
+function originOf(opts: Dispatcher.DispatchOptions): string | undefined {
+  try {
+    return opts.origin === undefined ? undefined : new URL(opts.origin).origin
+  } catch {
+    return undefined
+  }
+}
+
+/** Bodies undici can send twice unchanged; streams and iterables are sent once, untouched. */
+function isReplayable(body: Dispatcher.DispatchOptions['body']): boolean {
+  return (
+    body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array
+  )
+}
+
+function challengeOf(
+  statusCode: number,
+  headers: Record<string, unknown>,
+): UmaChallenge | undefined {
+  if (statusCode !== 401 && statusCode !== 403) return undefined
+  const field = headers['www-authenticate']
+  const value = Array.isArray(field) ? field.join(', ') : field
+  return typeof value === 'string' ? parseUmaChallenge(value) : undefined
+}
+
+type Stage = 'first' | 'refetch' | 'final'
+
+/** Watches one request: swallows the challenge response, gets an RPT, sends the request again. */
+class UmaHandler implements Dispatcher.DispatchHandler {
+  #stage: Stage = 'first'
+  #challenge: UmaChallenge | undefined
+
+  private readonly engine: UmaEngine
+  private readonly dispatch: Dispatcher.Dispatch
+  private readonly opts: Dispatcher.DispatchOptions
+  private readonly origin: string
+  private readonly handler: Dispatcher.DispatchHandler
+
+  constructor(
+    engine: UmaEngine,
+    dispatch: Dispatcher.Dispatch,
+    opts: Dispatcher.DispatchOptions,
+    origin: string,
+    handler: Dispatcher.DispatchHandler,
+  ) {
+    this.engine = engine
+    this.dispatch = dispatch
+    this.opts = opts
+    this.origin = origin
+    this.handler = handler
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.handler.onRequestStart?.(controller, context)
+  }
+
+  onRequestUpgrade(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestUpgrade']>>[2],
+    socket: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestUpgrade']>>[3],
+  ): void {
+    this.handler.onRequestUpgrade?.(controller, statusCode, headers, socket)
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
+    this.#challenge = this.#stage === 'final' ? undefined : challengeOf(statusCode, headers)
+    if (this.#challenge === undefined) {
+      this.#stage = 'final'
+      this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
+      return
+    }
+    // an untrusted as_uri fails the request here, before anything is sent to that server
+    this.engine.trust(this.#challenge.asUri)
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#challenge === undefined) this.handler.onResponseData?.(controller, chunk)
+  }
+
+  onResponseEnd(
+    controller: Dispatcher.DispatchController,
+    trailers: Record<string, string | string[] | undefined>,
+  ): void {
+    const challenge = this.#challenge
+    if (challenge === undefined) {
+      this.handler.onResponseEnd?.(controller, trailers)
+      return
+    }
+    this.#challenge = undefined
+    this.#obtain(challenge).then(
+      (rpt) => {
+        this.#stage = 'final'
+        this.dispatch({ ...this.opts, headers: withRpt(this.opts.headers, rpt) }, this)
+      },
+      (err: unknown) => {
+        if (this.#stage === 'first' && isStaleTicket(err)) {
+          // the ticket was spent or expired: the resource server hands out a fresh one, once
+          this.#stage = 'refetch'
+          const held = this.engine.store.get(this.engine.trust(challenge.asUri), this.origin)
+          const opts =
+            held === undefined
+              ? this.opts
+              : { ...this.opts, headers: withRpt(this.opts.headers, held) }
+          this.dispatch(opts, this)
+          return
+        }
+        this.handler.onResponseError?.(
+          controller,
+          err instanceof Error ? err : new Error(String(err)),
+        )
+      },
+    )
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.handler.onResponseError?.(controller, error)
+  }
+
+  async #obtain(challenge: UmaChallenge): Promise<string> {
+    const issuer = this.engine.trust(challenge.asUri)
+    return (await this.engine.exchange(issuer, this.origin, challenge.ticket)).rpt
+  }
+}
+
+/**
+ * Creates an undici interceptor that answers UMA challenges as `createUmaFetch` does. Request
+ * bodies given as strings or bytes are replayed; a stream body is sent once and its response
+ * returned as it is.
+ *
+ * @param options - the options of `createUmaFetch` (its `fetch` is used for AS calls only)
+ * @returns the interceptor, for `dispatcher.compose(umaInterceptor(options))`
+ * @throws {TypeError} for bad options
+ * @example
+ * ```ts
+ * const dispatcher = new Agent().compose(umaInterceptor({ trustedIssuers, clientId, clientSecret }))
+ * const { statusCode } = await request('https://photos.example/photos/1', { dispatcher })
+ * ```
+ */
+export function umaInterceptor(options: UmaFetchOptions): Dispatcher.DispatcherComposeInterceptor {
+  const engine = createEngine(options)
+  return (dispatch) =>
+    function dispatchWithUma(opts, handler) {
+      const origin = originOf(opts)
+      if (origin === undefined) return dispatch(opts, handler)
+      const callerAuthorization = 'authorization' in toRecord(opts.headers)
+      const held = callerAuthorization ? undefined : engine.store.find(origin)
+      const first =
+        held === undefined ? opts : { ...opts, headers: withRpt(opts.headers, held.rpt) }
+      if (!isReplayable(opts.body)) return dispatch(first, handler)
+      return dispatch(first, new UmaHandler(engine, dispatch, opts, origin, handler))
+    }
+}

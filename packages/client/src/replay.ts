@@ -1,0 +1,129 @@
+/**
+ * @module A request taken apart once so it can be sent twice with the same method, URL, headers
+ * and body: the retry after a UMA challenge must be the request the caller made.
+ */
+
+/** A request ready to send, and to send again where `replayable`. */
+export interface PreparedRequest {
+  readonly url: string
+  readonly origin: string
+  readonly method: string
+  /** The caller's headers; copied for each send. */
+  readonly headers: Headers
+  /** Whether the caller set its own `Authorization`. */
+  readonly callerAuthorization: boolean
+  /** Whether a second send carries the same body. */
+  readonly replayable: boolean
+  /**
+   * Builds the `RequestInit` of one send.
+   *
+   * @param rpt - the RPT to send as `Authorization: Bearer`, replacing the caller's
+   * @returns the init; the body of a non-replayable request can be used once
+   */
+  init(rpt?: string): RequestInit
+}
+
+type BodyRead = { bytes: Uint8Array | null } | { stream: ReadableStream<Uint8Array> }
+
+/**
+ * Reads a stream up to `limit` bytes. Past the limit it gives back a stream that yields what was
+ * read and then the rest, so the request can still be sent once.
+ */
+async function readBounded(body: ReadableStream<Uint8Array>, limit: number): Promise<BodyRead> {
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    size += value.byteLength
+    if (size > limit) {
+      const rest = reader
+      return {
+        stream: new ReadableStream<Uint8Array>({
+          pull(controller) {
+            const chunk = chunks.shift()
+            if (chunk !== undefined) {
+              controller.enqueue(chunk)
+              return
+            }
+            return rest.read().then(({ done: end, value: next }) => {
+              if (end) controller.close()
+              else controller.enqueue(next)
+            })
+          },
+          cancel: (reason) => rest.cancel(reason),
+        }),
+      }
+    }
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return { bytes }
+}
+
+function isStreamBody(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): boolean {
+  if (init?.body !== undefined && init.body !== null) return init.body instanceof ReadableStream
+  return input instanceof Request && input.body !== null
+}
+
+/**
+ * Takes a `fetch` call apart. Strings, buffers, typed arrays, `Blob`s, `URLSearchParams` and
+ * `FormData` are serialised as `fetch` would (with its `Content-Type`); a stream body, or that
+ * of a `Request`, is buffered up to `maxReplayBytes`.
+ *
+ * @param input - `fetch`'s first argument
+ * @param init - `fetch`'s second argument
+ * @param maxReplayBytes - bound on buffering a stream body
+ * @returns the prepared request
+ * @throws {TypeError} as `fetch` does, for a bad URL or init
+ */
+export async function prepareRequest(
+  input: Parameters<typeof fetch>[0],
+  init: RequestInit | undefined,
+  maxReplayBytes: number,
+): Promise<PreparedRequest> {
+  const streamed = isStreamBody(input, init)
+  const request = new Request(input, init)
+  const read: BodyRead =
+    request.body === null
+      ? { bytes: null }
+      : await readBounded(request.body, streamed ? maxReplayBytes : Number.POSITIVE_INFINITY)
+  const headers = new Headers(request.headers)
+  const rest: RequestInit = { ...init }
+  delete rest.body
+  delete rest.headers
+  delete rest.method
+  const base: RequestInit = {
+    redirect: request.redirect,
+    ...rest,
+    signal: init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? null,
+    method: request.method,
+  }
+  const url = new URL(request.url)
+  return {
+    url: request.url,
+    origin: url.origin,
+    method: request.method,
+    headers,
+    callerAuthorization: headers.has('authorization'),
+    replayable: 'bytes' in read,
+    init(rpt) {
+      const sendHeaders = new Headers(headers)
+      if (rpt !== undefined) sendHeaders.set('authorization', `Bearer ${rpt}`)
+      if ('bytes' in read) return { ...base, headers: sendHeaders, body: read.bytes }
+      const streaming: RequestInit & { duplex: 'half' } = {
+        ...base,
+        headers: sendHeaders,
+        body: read.stream,
+        duplex: 'half',
+      }
+      return streaming
+    },
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * @module `createUmaClient`: the grant and claims-gathering steps for code that handles the
+ * UMA challenge itself (UMA Grant §3.3.1–3.3.3).
+ */
+import { UmaError, isLoopbackUrl } from '@uma-kit/core'
+import { createEngine } from './engine.js'
+import type { UmaFetchOptions } from './options.js'
+
+/** What `getRpt` asks the AS for. */
+export interface GetRptInput {
+  /** The challenge's `as_uri`; must be a trusted issuer. */
+  asUri: string
+  /** The newest permission ticket. */
+  ticket: string
+  /** An RPT to upgrade. */
+  rpt?: string
+  /** A persisted claims token from an earlier grant. */
+  pct?: string
+  /** Claims to push. */
+  claimToken?: string
+  /** The format of `claimToken`. */
+  claimTokenFormat?: string
+  /** Extra scopes, space-separated. */
+  scope?: string
+}
+
+/** What `getRpt` obtained. */
+export interface GetRptResult {
+  rpt: string
+  pct?: string
+  upgraded: boolean
+  expiresIn?: number
+}
+
+/** What `claimsInteractionUrl` builds on. */
+export interface ClaimsInteractionInput {
+  asUri: string
+  ticket: string
+  /** Where the AS sends the browser back; must be pre-registered at the AS. */
+  claimsRedirectUri: string
+  /** An unguessable value that `readClaimsRedirect` checks on return. */
+  state: string
+  /** The `redirectUser` of a `need_info` error, used instead of the AS's static endpoint. */
+  redirectUser?: string
+}
+
+/** The client for callers that handle the challenge themselves. */
+export interface UmaClient {
+  /** Makes one uma-ticket grant request; every outcome but success rejects with its `UmaError`. */
+  getRpt(input: GetRptInput): Promise<GetRptResult>
+  /** The URL to send the requesting party's browser to, for interactive claims gathering. */
+  claimsInteractionUrl(input: ClaimsInteractionInput): Promise<string>
+  /** Reads the AS's redirect back to `claimsRedirectUri`, giving the ticket to use next. */
+  readClaimsRedirect(
+    callbackUrl: string | URL,
+    expected: { state: string; ticket: string },
+  ): {
+    ticket: string
+  }
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${name} must be a non-empty string`)
+  }
+  return value
+}
+
+function checkBrowserUrl(value: string, name: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new TypeError(`${name} must be an absolute URL`)
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url))) {
+    throw new TypeError(`${name} must be https (plain http on loopback only)`)
+  }
+  return url
+}
+
+const CLAIMS_ENDPOINTS = ['claims_interaction_endpoint', 'requesting_party_claims_endpoint']
+
+/**
+ * Creates a UMA client for code that handles challenges itself.
+ *
+ * @param options - the options of `createUmaFetch`
+ * @returns `getRpt`, `claimsInteractionUrl`, `readClaimsRedirect`
+ * @throws {TypeError} for bad options
+ */
+export function createUmaClient(options: UmaFetchOptions): UmaClient {
+  const engine = createEngine(options)
+  return {
+    async getRpt(input) {
+      const issuer = engine.trust(requireString(input.asUri, 'asUri'))
+      const claimToken =
+        input.claimToken === undefined
+          ? undefined
+          : {
+              claim_token: requireString(input.claimToken, 'claimToken'),
+              claim_token_format: requireString(input.claimTokenFormat, 'claimTokenFormat'),
+            }
+      const granted = await engine.grant.request({
+        issuer,
+        ticket: requireString(input.ticket, 'ticket'),
+        rpt: input.rpt,
+        pct: input.pct,
+        claimToken,
+        scope: input.scope,
+      })
+      return { ...granted }
+    },
+
+    async claimsInteractionUrl(input) {
+      const issuer = engine.trust(requireString(input.asUri, 'asUri'))
+      const ticket = requireString(input.ticket, 'ticket')
+      const redirectUri = checkBrowserUrl(
+        requireString(input.claimsRedirectUri, 'claimsRedirectUri'),
+        'claimsRedirectUri',
+      )
+      if (redirectUri.hash !== '') throw new TypeError('claimsRedirectUri must have no fragment')
+      const state = requireString(input.state, 'state')
+      let base = input.redirectUser
+      if (base === undefined) {
+        const metadata = await engine.grant.metadata(issuer, ['claims_interaction_endpoint'])
+        const endpoint = CLAIMS_ENDPOINTS.map((name) => metadata[name]).find(
+          (value): value is string => typeof value === 'string',
+        )
+        if (endpoint === undefined) {
+          throw new UmaError(
+            'discovery_failed',
+            'the authorization server has no claims_interaction_endpoint',
+          )
+        }
+        base = endpoint
+      }
+      const url = checkBrowserUrl(requireString(base, 'redirectUser'), 'redirectUser')
+      url.searchParams.set('client_id', engine.options.clientId)
+      url.searchParams.set('ticket', ticket)
+      url.searchParams.set('claims_redirect_uri', redirectUri.href)
+      url.searchParams.set('state', state)
+      return url.href
+    },
+
+    readClaimsRedirect(callbackUrl, expected) {
+      let url: URL
+      try {
+        url = new URL(callbackUrl)
+      } catch {
+        throw new TypeError('callbackUrl must be an absolute URL')
+      }
+      const params = url.searchParams
+      if (params.get('state') !== requireString(expected.state, 'state')) {
+        throw new UmaError('state_mismatch', 'the claims redirect carries another state')
+      }
+      const error = params.get('error')
+      if (error !== null) {
+        const denied = error === 'access_denied' || error === 'not_authorized'
+        throw new UmaError(
+          denied ? 'request_denied' : 'as_error',
+          denied
+            ? 'the requesting party or the authorization server refused to give claims'
+            : 'the authorization server reported an error on the claims redirect',
+          { error: /^[\w.:-]{1,100}$/.test(error) ? error : undefined },
+        )
+      }
+      // UMA 1.0 (CAS) reports the outcome in authorization_state and keeps the old ticket
+      const state = params.get('authorization_state')
+      if (state === 'not_authorized') {
+        throw new UmaError('request_denied', 'the authorization server refused the claims', {
+          error: state,
+        })
+      }
+      if (state === 'request_submitted') {
+        throw new UmaError('request_submitted', 'the request awaits the resource owner', {
+          error: state,
+          ticket: expected.ticket,
+        })
+      }
+      const ticket = params.get('ticket')
+      return {
+        ticket:
+          ticket === null || ticket === '' ? requireString(expected.ticket, 'ticket') : ticket,
+      }
+    },
+  }
+}

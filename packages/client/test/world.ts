@@ -1,0 +1,90 @@
+/**
+ * A resource server and an authorization server in msw, for unit tests of every grant outcome.
+ * The RS answers 401 + a UMA challenge unless the request carries an RPT it knows; the token
+ * endpoint's answer is scripted per test.
+ */
+import { http, HttpResponse, type JsonBodyType } from 'msw'
+import { setupServer } from 'msw/node'
+
+export const AS = 'https://as.example'
+export const RS = 'https://rs.example'
+export const SECRET = 'client-secret-value-that-must-not-leak'
+
+export interface TokenCall {
+  form: URLSearchParams
+  authorization: string | null
+}
+
+export type TokenAnswer = (call: TokenCall, n: number) => Response | Promise<Response>
+
+export interface World {
+  readonly server: ReturnType<typeof setupServer>
+  /** RPTs the RS accepts. */
+  readonly accepted: Set<string>
+  readonly tokenCalls: TokenCall[]
+  /** Requests the RS received, with their Authorization. */
+  readonly rsCalls: (string | null)[]
+  discoveryCalls: number
+  ticketCount: number
+  /** The token endpoint's script. */
+  token: TokenAnswer
+  /** The RS's answer to a request without an accepted RPT. */
+  challenge: (ticket: string) => Response
+}
+
+export const json = (status: number, body: JsonBodyType, headers: Record<string, string> = {}) =>
+  HttpResponse.json(body, { status, headers })
+
+/** A granted RPT, spec style. */
+export const grant = (rpt: string, extra: Record<string, JsonBodyType> = {}) =>
+  json(200, { access_token: rpt, token_type: 'Bearer', expires_in: 300, ...extra })
+
+export function createWorld(
+  metadata: Record<string, string> = {
+    issuer: AS,
+    token_endpoint: `${AS}/token`,
+    claims_interaction_endpoint: `${AS}/claims`,
+  },
+): World {
+  const world: Omit<World, 'server'> & { server?: World['server'] } = {
+    accepted: new Set(),
+    tokenCalls: [],
+    rsCalls: [],
+    discoveryCalls: 0,
+    ticketCount: 0,
+    token: () => json(500, { error: 'unscripted' }),
+    challenge: (ticket) =>
+      new HttpResponse(null, {
+        status: 401,
+        headers: { 'www-authenticate': `UMA realm="photos", as_uri="${AS}", ticket="${ticket}"` },
+      }),
+  }
+  const rsHandler = ({ request }: { request: Request }) => {
+    const authorization = request.headers.get('authorization')
+    world.rsCalls.push(authorization)
+    const rpt = authorization?.replace(/^Bearer /, '')
+    if (rpt !== undefined && world.accepted.has(rpt)) {
+      return HttpResponse.text(`photo for ${new URL(request.url).pathname}`)
+    }
+    world.ticketCount++
+    return world.challenge(`ticket-${world.ticketCount}`)
+  }
+  const server = setupServer(
+    http.get(`${AS}/.well-known/uma2-configuration`, () => {
+      world.discoveryCalls++
+      return HttpResponse.json(metadata)
+    }),
+    http.post(`${AS}/token`, async ({ request }) => {
+      const call = {
+        form: new URLSearchParams(await request.text()),
+        authorization: request.headers.get('authorization'),
+      }
+      world.tokenCalls.push(call)
+      return world.token(call, world.tokenCalls.length)
+    }),
+    http.all(`${RS}/*`, rsHandler),
+    http.all('https://rs2.example/*', rsHandler),
+  )
+  world.server = server
+  return world as World
+}
