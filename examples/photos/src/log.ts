@@ -63,9 +63,7 @@ export function createDemoLog(write: (line: string) => void, colour: boolean): D
       // pad before painting: escape codes have no width on screen
       const padded = line.what.padEnd(24)
       const what =
-        line.direction === 'request'
-          ? padded
-          : paint(line.ok === true ? 'green' : 'yellow', padded)
+        line.direction === 'request' ? padded : paint(line.ok === true ? 'green' : 'yellow', padded)
       write(`   ${line.actor.padEnd(6)}${arrow} ${peer}  ${what} ${paint('dim', line.detail)}`)
     },
     note(who, text) {

@@ -113,9 +113,14 @@ export async function startPhotoServer(options: PhotoServerOptions): Promise<Pho
   }
   const resource = resourceOf(resourceIds)
   const app = express()
-  app.get('/photos/:id', findPhoto(resourceIds), rs.requireUmaScope('view', { resource }), (req, res) => {
-    res.type('image/jpeg').send(PHOTO_JPEG)
-  })
+  app.get(
+    '/photos/:id',
+    findPhoto(resourceIds),
+    rs.requireUmaScope('view', { resource }),
+    (_req, res) => {
+      res.type('image/jpeg').send(PHOTO_JPEG)
+    },
+  )
   app.post(
     '/photos/:id/print',
     findPhoto(resourceIds),

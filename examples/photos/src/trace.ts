@@ -70,7 +70,9 @@ function describeAsError(json: Record<string, unknown>): string {
   const parts = [String(json.error)]
   if (typeof json.error_description === 'string') parts.push(json.error_description)
   if (Array.isArray(json.required_claims)) {
-    const names = json.required_claims.map((c: { name?: unknown }) => String(c.name ?? '?'))
+    const names = json.required_claims.map((c: { name?: unknown }) =>
+      typeof c.name === 'string' ? c.name : '?',
+    )
     parts.push(`asks for ${names.join(', ')}`)
   }
   if (typeof json.interval === 'number') parts.push(`poll every ${json.interval} s`)
