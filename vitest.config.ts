@@ -5,7 +5,11 @@ const conditions = ['@uma-kit/source', 'module', 'node', 'development|production
 
 const project = (name: string, root: string) => ({
   extends: true as const,
-  test: { name, root, include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts'] },
+  test: {
+    name,
+    root,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts', '*.test.ts'],
+  },
 })
 
 export default defineConfig({

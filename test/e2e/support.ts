@@ -1,0 +1,82 @@
+/**
+ * The development AS and the photo RS on 127.0.0.1 for end-to-end tests, with the demo's
+ * configuration (lifetimes overridable) and counters of what reached the AS.
+ */
+import {
+  PHOTOS_CONFIG_URL,
+  createAuthorizationServer,
+  loadConfig,
+  type AsConfig,
+  type AsEvent,
+  type AsMode,
+  type AuthorizationServer,
+} from '@uma-kit/example-authorization-server'
+import { startPhotoServer, type PhotoServer } from '@uma-kit/example-photos'
+import type { ResourceServerOptions } from '@uma-kit/resource-server'
+
+export interface Stack {
+  readonly as: AuthorizationServer
+  readonly rs: PhotoServer
+  readonly config: AsConfig
+  readonly events: AsEvent[]
+  readonly photo: string
+  close(): Promise<void>
+}
+
+export async function startStack(
+  options: {
+    mode?: AsMode
+    lifetimes?: Partial<AsConfig['lifetimes']>
+    resourceServer?: Partial<ResourceServerOptions>
+  } = {},
+): Promise<Stack> {
+  const base = await loadConfig(PHOTOS_CONFIG_URL)
+  const config: AsConfig = {
+    ...base,
+    lifetimes: { ...base.lifetimes, ...options.lifetimes },
+    pollIntervalSeconds: 0.2,
+  }
+  const events: AsEvent[] = []
+  const as = await createAuthorizationServer({
+    config,
+    mode: options.mode ?? 'spec',
+    onEvent: (event) => events.push(event),
+  })
+  const issuer = await as.listen(0)
+  let rs: PhotoServer
+  try {
+    rs = await startPhotoServer({
+      issuer,
+      clientId: 'photo-rs',
+      clientSecret: config.clients['photo-rs']?.secret ?? '',
+      ...(options.resourceServer === undefined ? {} : { resourceServer: options.resourceServer }),
+    })
+  } catch (err) {
+    await as.close()
+    throw err
+  }
+  return {
+    as,
+    rs,
+    config,
+    events,
+    photo: `${rs.url}/photos/photo.jpg`,
+    async close() {
+      await rs.close()
+      await as.close()
+    },
+  }
+}
+
+/** Counts events of a type. */
+export const count = (events: AsEvent[], type: AsEvent['type']): number =>
+  events.filter((e) => e.type === type).length
+
+/** Bob's client options for a stack. */
+export function bobOptions(stack: Stack) {
+  return {
+    trustedIssuers: [stack.as.issuer],
+    clientId: 'bob-app',
+    clientSecret: stack.config.clients['bob-app']?.secret ?? '',
+  }
+}
