@@ -30,7 +30,10 @@ export default tseslint.config(
       ],
       'no-console': 'error',
       // Express tells error handlers by their four parameters, used or not
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
