@@ -39,30 +39,30 @@ export interface UmaFetchOptions {
   /** The client's registration at the AS. */
   clientId: string
   /** `client_secret_basic` at the token endpoint. */
-  clientSecret?: string
+  clientSecret?: string | undefined
   /** openid-client's `ClientAuth` (`ClientSecretPost`, `PrivateKeyJwt`, `None`, ...). */
-  clientAuth?: ClientAuth
+  clientAuth?: ClientAuth | undefined
   /** The requesting party's token, sent as `Authorization: Bearer` on token requests (Keycloak). */
-  requestingPartyToken?: () => Promise<string | undefined>
+  requestingPartyToken?: (() => Promise<string | undefined>) | undefined
   /**
    * Claims to push: called before the first grant request (`requiredClaims` undefined) and on
    * each `need_info` (at most 3 rounds).
    */
-  claims?: (ctx: ClaimsContext) => Promise<ClaimToken | undefined>
+  claims?: ((ctx: ClaimsContext) => Promise<ClaimToken | undefined>) | undefined
   /** What to do with `request_submitted`: reject (default), or poll up to `pollMaxWaitMs`. */
-  onRequestSubmitted?: 'throw' | { pollMaxWaitMs: number }
+  onRequestSubmitted?: 'throw' | { pollMaxWaitMs: number } | undefined
   /** The RPT cache: `false` keeps no RPT between calls. @default { max: 1000 } */
-  rptCache?: false | { max?: number }
+  rptCache?: false | { max?: number } | undefined
   /** Bound on each call to the AS, in milliseconds. @default 5000 */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
   /** Endpoints set by hand, per trusted issuer, for ASes with no discovery document. */
-  metadata?: Record<string, Partial<UmaServerMetadata>>
+  metadata?: Record<string, Partial<UmaServerMetadata>> | undefined
   /** The `fetch` used for resource and AS requests. @default globalThis.fetch */
-  fetch?: typeof fetch
+  fetch?: typeof fetch | undefined
   /** Extra scopes asked for on every grant request (`scope`); only pre-registered ones count. */
-  scope?: string | string[]
+  scope?: string | string[] | undefined
   /** Largest `ReadableStream` request body buffered for a replay. @default 1 MiB */
-  maxReplayBytes?: number
+  maxReplayBytes?: number | undefined
 }
 
 /** The options after checking. */

@@ -13,15 +13,15 @@ export interface GetRptInput {
   /** The newest permission ticket. */
   ticket: string
   /** An RPT to upgrade. */
-  rpt?: string
+  rpt?: string | undefined
   /** A persisted claims token from an earlier grant. */
-  pct?: string
+  pct?: string | undefined
   /** Claims to push. */
-  claimToken?: string
+  claimToken?: string | undefined
   /** The format of `claimToken`. */
-  claimTokenFormat?: string
+  claimTokenFormat?: string | undefined
   /** Extra scopes, space-separated. */
-  scope?: string
+  scope?: string | undefined
 }
 
 /** What `getRpt` obtained. */
@@ -41,7 +41,7 @@ export interface ClaimsInteractionInput {
   /** An unguessable value that `readClaimsRedirect` checks on return. */
   state: string
   /** The `redirectUser` of a `need_info` error, used instead of the AS's static endpoint. */
-  redirectUser?: string
+  redirectUser?: string | undefined
 }
 
 /** The client for callers that handle the challenge themselves. */
