@@ -196,13 +196,10 @@ describe('README examples', () => {
         // called before the first grant request (requiredClaims undefined) and on each need_info
         claims: ({ requiredClaims }) => {
           const asked = requiredClaims?.some((claim) => claim.name === 'email') === true
-          const email = Buffer.from(JSON.stringify({ email: 'bob@example.com' })).toString(
-            'base64url',
-          )
+          const email = Buffer.from('{"email":"bob@example.com"}').toString('base64url')
           const format = 'urn:ietf:params:oauth:token-type:jwt'
-          return Promise.resolve(
-            asked ? { claim_token: email, claim_token_format: format } : undefined,
-          )
+          const pushed = { claim_token: email, claim_token_format: format }
+          return Promise.resolve(asked ? pushed : undefined)
         },
         // request_submitted: poll at the AS's interval, for up to a minute
         onRequestSubmitted: { pollMaxWaitMs: 60_000 },
@@ -240,6 +237,39 @@ describe('README examples', () => {
     expect(statusCode).toBe(200)
     await body.dump()
     await dispatcher.close()
+  })
+
+  it('the Protection API', async () => {
+    const clientId = 'photo-rs'
+    const clientSecret = process.env.RS_SECRET
+    // README: protection
+    const rs = createResourceServer({ issuer, clientId, clientSecret })
+    const id = await rs.resources.ensure({ name: 'photo.jpg', resource_scopes: ['view', 'print'] })
+    const description = await rs.resources.read(id) // { _id, name, resource_scopes: ['view', 'print'] }
+    const ids = await rs.resources.list() // every id, paged where the AS pages (Keycloak)
+    const ticket = await rs.requestTicket([{ resource_id: id, resource_scopes: ['view'] }])
+    // README end
+    closers.push(() => rs.close())
+    expect(description).toMatchObject({
+      _id: id,
+      name: 'photo.jpg',
+      resource_scopes: ['view', 'print'],
+    })
+    expect(ids).toContain(id)
+    const client = createUmaClient({
+      trustedIssuers: [issuer],
+      clientId: 'bob-app',
+      clientSecret: process.env.CLIENT_SECRET,
+    })
+    const { rpt } = await client.getRpt({ asUri: issuer, ticket })
+    // README: introspect
+    const introspection = await rs.introspect(rpt) // through the cache
+    // { active: true, exp, permissions: [{ resource_id: id, resource_scopes: ['view'], … }], … }
+    // README end
+    expect(introspection).toMatchObject({
+      active: true,
+      permissions: [{ resource_id: id, resource_scopes: ['view'] }],
+    })
   })
 
   it('claims gathering in a browser', async () => {
