@@ -73,19 +73,16 @@ export function holdsScopes(
   const { introspection } = rpt
   if (!introspection.active) return false
   if (!within(introspection, nowSeconds, toleranceSeconds)) return false
-  const held = new Set<string>()
-  let live = false
-  for (const permission of rpt.permissions) {
-    if (
-      permission.resource_id !== resourceId ||
-      !within(permission, nowSeconds, toleranceSeconds)
-    ) {
-      continue
-    }
-    live = true
-    for (const scope of permission.resource_scopes) held.add(scope)
-  }
-  return live && scopes.every((scope) => held.has(scope))
+  // scopes may be spread over several live permissions for the resource; lists are short, so
+  // plain loops beat building a Set on this per-request path
+  const live = rpt.permissions.filter(
+    (permission) =>
+      permission.resource_id === resourceId && within(permission, nowSeconds, toleranceSeconds),
+  )
+  return (
+    live.length > 0 &&
+    scopes.every((scope) => live.some((permission) => permission.resource_scopes.includes(scope)))
+  )
 }
 
 /**

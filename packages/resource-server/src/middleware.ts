@@ -75,18 +75,36 @@ function checkResource(
   )
 }
 
-async function resolveResource(resource: string | ResourceResolver, req: Request): Promise<string> {
-  if (typeof resource === 'string') return resource
-  let id: unknown
-  try {
-    id = await resource(req)
-  } catch (err) {
-    throw new UmaError('resource_unresolved', 'the resource resolver failed', { cause: err })
-  }
+function unresolved(cause: unknown): UmaError {
+  return new UmaError('resource_unresolved', 'the resource resolver failed', { cause })
+}
+
+function checkResourceId(id: unknown): string {
   if (typeof id !== 'string' || id === '') {
     throw new UmaError('resource_unresolved', `the resource resolver gave ${describeReceived(id)}`)
   }
   return id
+}
+
+/**
+ * The resource id of a request: a string where the resolver gives one at once (no promise on
+ * this per-request path), else a promise.
+ */
+function resolveResource(
+  resource: string | ResourceResolver,
+  req: Request,
+): string | Promise<string> {
+  if (typeof resource === 'string') return resource
+  let id: unknown
+  try {
+    id = resource(req)
+  } catch (err) {
+    throw unresolved(err)
+  }
+  if (!(id instanceof Promise)) return checkResourceId(id)
+  return id.then(checkResourceId, (err: unknown) => {
+    throw unresolved(err)
+  })
 }
 
 function deny(
@@ -116,20 +134,26 @@ export function createRequireUmaScope(
     const resource = checkResource(routeOptions.resource, options.resource)
     const onDenied = routeOptions.onDenied ?? options.onDenied
     return function umaGuard(req: Request, res: Response, next: NextFunction): void {
-      resolveResource(resource, req)
-        .then((resourceId) =>
-          authorize({ authorization: req.headers.authorization, resourceId, scopes }),
-        )
-        .then((decision) => {
-          if (decision.allowed) {
-            const { resourceId, permissions, introspection } = decision
-            req.uma = { resourceId, scopes: decision.scopes, permissions, introspection }
-            next()
-          } else {
-            deny(req, res, decision, onDenied)
-          }
-        })
-        .catch(next)
+      const decide = (resourceId: string) =>
+        authorize({ authorization: req.headers.authorization, resourceId, scopes })
+      const settle = (decision: Allowed | Denied) => {
+        if (decision.allowed) {
+          const { resourceId, permissions, introspection } = decision
+          req.uma = { resourceId, scopes: decision.scopes, permissions, introspection }
+          next()
+        } else {
+          deny(req, res, decision, onDenied)
+        }
+      }
+      let resourceId: string | Promise<string>
+      try {
+        resourceId = resolveResource(resource, req)
+      } catch (err) {
+        next(err)
+        return
+      }
+      const decision = typeof resourceId === 'string' ? decide(resourceId) : resourceId.then(decide)
+      decision.then(settle).catch(next)
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * @module Checked RPTs kept in memory, keyed by the SHA-256 of the token, never the token.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   createSingleFlight,
   isJsonObject,
@@ -27,6 +27,11 @@ export interface RptCache {
    * `load`. Failures are never kept.
    */
   check(token: string, load: (token: string) => Promise<RptIntrospection>): Promise<RptCheck>
+  /**
+   * The cached check of a token, without loading: the hot path of a cache hit, taken before
+   * anything else is done with the token.
+   */
+  peek(token: string): CheckedRpt | undefined
   /** Forgets every entry. */
   clear(): void
 }
@@ -37,8 +42,10 @@ interface Entry {
   readonly expiresAt: number
 }
 
+/** The cache key: SHA-256 of the token, so no cache holds a usable token. */
 function tokenKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64url')
+  // the one-shot hash is about twice as fast as createHash() on a JWT-sized token
+  return hash('sha256', token, 'base64url')
 }
 
 /** The JWT's own `exp`, read without trusting it: it may only shorten an entry's life. */
@@ -107,16 +114,22 @@ export function createRptCache(options: ResolvedOptions, now: () => number = Dat
     return { rpt, cached: false }
   }
 
+  function cached(key: string): CheckedRpt | undefined {
+    const entry = entries?.get(key)
+    if (entry === undefined) return undefined
+    if (entry.expiresAt > now()) return entry.rpt
+    entries?.delete(key)
+    return undefined
+  }
+
   return {
     check(token, loader) {
       const key = tokenKey(token)
-      const entry = entries?.get(key)
-      if (entry !== undefined) {
-        if (entry.expiresAt > now()) return Promise.resolve({ rpt: entry.rpt, cached: true })
-        entries?.delete(key)
-      }
+      const rpt = cached(key)
+      if (rpt !== undefined) return Promise.resolve({ rpt, cached: true })
       return flights.run(key, () => load(key, token, loader))
     },
+    peek: (token) => (entries === undefined ? undefined : cached(tokenKey(token))),
     clear() {
       entries?.clear()
     },
