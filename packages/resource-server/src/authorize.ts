@@ -90,8 +90,12 @@ function checkInput(input: unknown): AuthorizeInput {
   if (typeof resourceId !== 'string' || resourceId === '') {
     throw argumentError('ERR_INVALID_ARG_VALUE', 'resourceId must be a non-empty string')
   }
-  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s !== '')) {
-    throw argumentError('ERR_INVALID_ARG_VALUE', 'scopes must be an array of non-empty strings')
+  if (
+    !Array.isArray(scopes) ||
+    scopes.length === 0 ||
+    !scopes.every((s) => typeof s === 'string' && s !== '')
+  ) {
+    throw argumentError('ERR_INVALID_ARG_VALUE', 'scopes must be a non-empty array of scope names')
   }
   return input as AuthorizeInput
 }
