@@ -88,32 +88,58 @@ export async function prepareRequest(
   init: RequestInit | undefined,
   maxReplayBytes: number,
 ): Promise<PreparedRequest> {
+  // the common case, a URL and no body, needs no Request: fetch builds its own
+  if (!(input instanceof Request) && (init?.body === undefined || init.body === null)) {
+    const url = new URL(input instanceof URL ? input.href : input)
+    const given = init?.headers
+    return prepared(url, new Headers(given), { bytes: null }, init, {
+      method: init?.method ?? 'GET',
+      // sent as the caller gave them when no RPT is added: fetch reads a plain object fastest
+      ...(given === undefined ? {} : { headers: given }),
+    })
+  }
   const streamed = isStreamBody(input, init)
   const request = new Request(input, init)
   const read: BodyRead =
     request.body === null
       ? { bytes: null }
       : await readBounded(request.body, streamed ? maxReplayBytes : Number.POSITIVE_INFINITY)
-  const headers = new Headers(request.headers)
+  return prepared(new URL(request.url), new Headers(request.headers), read, init, {
+    method: request.method,
+    redirect: request.redirect,
+    signal: init?.signal ?? (input instanceof Request ? input.signal : null),
+  })
+}
+
+function prepared(
+  url: URL,
+  headers: Headers,
+  read: BodyRead,
+  init: RequestInit | undefined,
+  fromRequest: RequestInit,
+): PreparedRequest {
   const rest: RequestInit = { ...init }
   delete rest.body
   delete rest.headers
   delete rest.method
-  const base: RequestInit = {
-    redirect: request.redirect,
-    ...rest,
-    signal: init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? null,
-    method: request.method,
-  }
-  const url = new URL(request.url)
+  const base: RequestInit = { ...fromRequest, ...rest, method: fromRequest.method ?? 'GET' }
+  if (fromRequest.signal !== undefined) base.signal = fromRequest.signal
+  const callerHeaders = fromRequest.headers ?? headers
+  delete base.headers
+  let withoutRpt: RequestInit | undefined
   return {
-    url: request.url,
+    url: url.href,
     origin: url.origin,
-    method: request.method,
+    method: base.method ?? 'GET',
     headers,
     callerAuthorization: headers.has('authorization'),
     replayable: 'bytes' in read,
     init(rpt) {
+      if (rpt === undefined && 'bytes' in read) {
+        // fetch changes nothing it is given, so every send without an RPT shares one init
+        withoutRpt ??= { ...base, headers: callerHeaders, body: read.bytes }
+        return withoutRpt
+      }
       const sendHeaders = new Headers(headers)
       if (rpt !== undefined) sendHeaders.set('authorization', `Bearer ${rpt}`)
       if ('bytes' in read) return { ...base, headers: sendHeaders, body: read.bytes }

@@ -1,0 +1,140 @@
+/**
+ * An Express route behind `requireUmaScope` with a cached RPT, against the same route without
+ * it, over HTTP: autocannon in a separate process, the two in alternating turns, the median of
+ * the per-pair ratios. The AS is in memory behind the `fetch` option, so after the first
+ * request every guarded request is a cache hit, as in a busy RS.
+ * Run: pnpm --filter @uma-kit/bench rs-http  (after pnpm build)
+ */
+import { writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { cpus } from 'node:os'
+import express from 'express'
+import { createResourceServer } from '@uma-kit/resource-server'
+import { runLoad } from './load.js'
+
+const PAIRS = Number(process.env.PAIRS ?? 7)
+const SECONDS = Number(process.env.SECONDS ?? 4)
+const CONNECTIONS = 10
+const ISSUER = 'https://as.example'
+const RPT = `eyJ${'x'.repeat(700)}`
+
+let introspections = 0
+const asFetch: typeof fetch = (input) => {
+  const url = String(input instanceof Request ? input.url : input)
+  if (url.endsWith('/.well-known/uma2-configuration')) {
+    return Promise.resolve(
+      Response.json({
+        issuer: ISSUER,
+        token_endpoint: `${ISSUER}/token`,
+        introspection_endpoint: `${ISSUER}/introspect`,
+        permission_endpoint: `${ISSUER}/permission`,
+      }),
+    )
+  }
+  if (url.endsWith('/introspect')) {
+    introspections++
+    return Promise.resolve(
+      Response.json({
+        active: true,
+        exp: Math.floor(Date.now() / 1000) + 3600,
+        permissions: [{ resource_id: 'photo-1', resource_scopes: ['view'] }],
+      }),
+    )
+  }
+  return Promise.resolve(new Response(null, { status: 404 }))
+}
+
+const rs = createResourceServer({
+  issuer: ISSUER,
+  clientId: 'photo-rs',
+  clientSecret: 'secret',
+  fetch: asFetch,
+  cache: { maxTtlSeconds: 3600 },
+})
+const app = express()
+const photo: express.RequestHandler = (req, res) => {
+  res.json({ id: req.params.id, title: 'photo.jpg' })
+}
+app.get('/open/:id', photo)
+app.get('/guarded/:id', rs.requireUmaScope('view', { resource: () => 'photo-1' }), photo)
+const server = app.listen(0, '127.0.0.1')
+await new Promise((resolve) => server.once('listening', resolve))
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const headers = { authorization: `Bearer ${RPT}` }
+
+let served = 0
+server.on('request', () => served++)
+/** One load turn; also the server's CPU time per request, which the load generator's share of the cores disturbs less than req/s. */
+async function run(path: string) {
+  served = 0
+  const cpu = process.cpuUsage()
+  const result = await runLoad(`${base}${path}`, {
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    headers,
+  })
+  const used = process.cpuUsage(cpu)
+  return { ...result, cpuUsPerRequest: (used.user + used.system) / served }
+}
+await run('/open/1') // warm up both
+await run('/guarded/1')
+const pairs: {
+  openRps: number
+  guardedRps: number
+  ratio: number
+  openCpuUs: number
+  guardedCpuUs: number
+}[] = []
+for (let i = 0; i < PAIRS; i++) {
+  // alternate which goes first, so drift in the machine's load does not favour one side
+  const first = i % 2 === 0 ? '/open/1' : '/guarded/1'
+  const second = i % 2 === 0 ? '/guarded/1' : '/open/1'
+  const a = await run(first)
+  const b = await run(second)
+  for (const r of [a, b]) {
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`failed requests: ${JSON.stringify(r)}`)
+  }
+  const open = i % 2 === 0 ? a : b
+  const guarded = i % 2 === 0 ? b : a
+  pairs.push({
+    openRps: open.rps,
+    guardedRps: guarded.rps,
+    ratio: guarded.rps / open.rps,
+    openCpuUs: open.cpuUsPerRequest,
+    guardedCpuUs: guarded.cpuUsPerRequest,
+  })
+  console.log(
+    `pair ${i + 1}: open ${open.rps.toFixed(0)} req/s (${open.cpuUsPerRequest.toFixed(0)} µs CPU/req), ` +
+      `guarded ${guarded.rps.toFixed(0)} req/s (${guarded.cpuUsPerRequest.toFixed(0)} µs CPU/req), ` +
+      `ratio ${(guarded.rps / open.rps).toFixed(3)}`,
+  )
+}
+server.closeAllConnections()
+server.close()
+await rs.close()
+const ratios = pairs.map((p) => p.ratio).sort((x, y) => x - y)
+const median = ratios[PAIRS >> 1] ?? Number.NaN
+const cpuDelta = pairs.map((p) => p.guardedCpuUs - p.openCpuUs).sort((x, y) => x - y)
+console.log(`introspections: ${introspections}`)
+console.log(
+  `median extra server CPU per guarded request: ${(cpuDelta[PAIRS >> 1] ?? Number.NaN).toFixed(1)} µs`,
+)
+console.log(`median guarded/open ratio: ${median.toFixed(3)} (bound: at least 0.95)`)
+const result = {
+  bench: 'rs-http',
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cpus: cpus().length,
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  introspections,
+  pairs,
+  medianRatio: median,
+  medianExtraCpuUs: cpuDelta[PAIRS >> 1],
+}
+writeFileSync(
+  new URL(`./results/${result.date.slice(0, 10)}-rs-http.json`, import.meta.url),
+  `${JSON.stringify(result, null, 2)}\n`,
+)
+process.exitCode = median >= 0.95 && introspections === 1 ? 0 : 1
