@@ -7,8 +7,7 @@
  * Run: pnpm --filter @uma-kit/bench client-overhead  (after pnpm build)
  */
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { spawn } from 'node:child_process'
 import { cpus } from 'node:os'
 import { createUmaFetch } from '@uma-kit/client'
 
@@ -16,31 +15,44 @@ const PAIRS = Number(process.env.PAIRS ?? 7)
 const SECONDS = Number(process.env.SECONDS ?? 3)
 const IN_FLIGHT = 10
 
+// the server runs in its own process, so the client's event loop and CPU are its own
+const SERVER = `
+const { createServer } = require('node:http')
 let hits = 0
-let granted = false
+let base = ''
 const server = createServer((req, res) => {
   hits++
-  // the one protected path: a UMA challenge until the token endpoint below has been used
+  if (req.url === '/hits') return res.end(String(hits))
+  if (req.url === '/reset') { hits = 0; return res.end('0') }
   if (req.url === '/protected' && req.headers.authorization !== 'Bearer bench-rpt') {
-    res.writeHead(401, { 'www-authenticate': `UMA as_uri="${base}", ticket="t"` }).end()
+    res.writeHead(401, { 'www-authenticate': 'UMA as_uri="' + base + '", ticket="t"' }).end()
     return
   }
   if (req.url === '/.well-known/uma2-configuration') {
     res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ issuer: base, token_endpoint: `${base}/token` }))
-    return
+    return res.end(JSON.stringify({ issuer: base, token_endpoint: base + '/token' }))
   }
   if (req.url === '/token') {
-    granted = true
     res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ access_token: 'bench-rpt', token_type: 'Bearer', expires_in: 3600 }))
-    return
+    return res.end(JSON.stringify({ access_token: 'bench-rpt', token_type: 'Bearer', expires_in: 3600 }))
   }
   res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
 })
-server.listen(0, '127.0.0.1')
-await new Promise((resolve) => server.once('listening', resolve))
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+server.listen(0, '127.0.0.1', () => {
+  base = 'http://127.0.0.1:' + server.address().port
+  process.stdout.write(base + '\\n')
+})
+`
+const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] })
+const base = await new Promise<string>((resolve) => {
+  child.stdout.setEncoding('utf8')
+  child.stdout.once('data', (line: string) => resolve(line.trim()))
+})
+/** Requests the server has seen since the last reset (those two calls not counted). */
+async function serverHits(reset = false): Promise<number> {
+  const res = await fetch(`${base}/${reset ? 'reset' : 'hits'}`)
+  return Number(await res.text()) - (reset ? 0 : 1)
+}
 const options = { trustedIssuers: [base], clientId: 'bench', clientSecret: 'secret' }
 // one client to count requests per call (it ends up holding an RPT for the server), and one
 // that holds none, for the overhead on a response that needs no UMA step
@@ -65,15 +77,15 @@ async function measure(doFetch: typeof fetch): Promise<number> {
 }
 
 // requests per call: none needed, then a cached RPT
-hits = 0
+await serverHits(true)
 await (await countingFetch(`${base}/open`)).arrayBuffer()
-const noTokenRequests = hits
+const noTokenRequests = await serverHits()
 await (await countingFetch(`${base}/protected`)).arrayBuffer()
-hits = 0
+await serverHits(true)
 await (await countingFetch(`${base}/protected`)).arrayBuffer()
-const cachedRptRequests = hits
+const cachedRptRequests = await serverHits()
 console.log(
-  `requests for a call that needs no token: ${noTokenRequests}; with a cached RPT: ${cachedRptRequests} (granted: ${granted})`,
+  `requests for a call that needs no token: ${noTokenRequests}; with a cached RPT: ${cachedRptRequests}`,
 )
 
 await measure(fetch)
@@ -90,8 +102,7 @@ for (let i = 0; i < PAIRS; i++) {
     `pair ${i + 1}: fetch ${fetchRps.toFixed(0)} req/s, umaFetch ${umaFetchRps.toFixed(0)} req/s, ratio ${(umaFetchRps / fetchRps).toFixed(3)}`,
   )
 }
-server.closeAllConnections()
-server.close()
+child.kill()
 const ratios = pairs.map((p) => p.ratio).sort((x, y) => x - y)
 const median = ratios[PAIRS >> 1] ?? Number.NaN
 console.log(`median umaFetch/fetch ratio: ${median.toFixed(3)} (bound: at least 0.95)`)

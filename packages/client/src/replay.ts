@@ -92,11 +92,18 @@ export async function prepareRequest(
   if (!(input instanceof Request) && (init?.body === undefined || init.body === null)) {
     const url = new URL(input instanceof URL ? input.href : input)
     const given = init?.headers
-    return prepared(url, new Headers(given), { bytes: null }, init, {
-      method: init?.method ?? 'GET',
-      // sent as the caller gave them when no RPT is added: fetch reads a plain object fastest
-      ...(given === undefined ? {} : { headers: given }),
-    })
+    // sent as the caller gave them (or not at all) when no RPT is added: fetch reads those fastest
+    const asGiven: RequestInit = given === undefined ? {} : { headers: given }
+    return prepared(
+      url,
+      new Headers(given),
+      { bytes: null },
+      init,
+      {
+        method: init?.method ?? 'GET',
+      },
+      asGiven,
+    )
   }
   const streamed = isStreamBody(input, init)
   const request = new Request(input, init)
@@ -117,6 +124,7 @@ function prepared(
   read: BodyRead,
   init: RequestInit | undefined,
   fromRequest: RequestInit,
+  asGiven?: RequestInit,
 ): PreparedRequest {
   const rest: RequestInit = { ...init }
   delete rest.body
@@ -124,8 +132,7 @@ function prepared(
   delete rest.method
   const base: RequestInit = { ...fromRequest, ...rest, method: fromRequest.method ?? 'GET' }
   if (fromRequest.signal !== undefined) base.signal = fromRequest.signal
-  const callerHeaders = fromRequest.headers ?? headers
-  delete base.headers
+  const headersAsGiven: RequestInit = asGiven ?? { headers }
   let withoutRpt: RequestInit | undefined
   return {
     url: url.href,
@@ -137,7 +144,7 @@ function prepared(
     init(rpt) {
       if (rpt === undefined && 'bytes' in read) {
         // fetch changes nothing it is given, so every send without an RPT shares one init
-        withoutRpt ??= { ...base, headers: callerHeaders, body: read.bytes }
+        withoutRpt ??= { ...base, ...headersAsGiven, body: read.bytes }
         return withoutRpt
       }
       const sendHeaders = new Headers(headers)
