@@ -6,10 +6,9 @@
  * server: one that does sends an extra header, and plain fetch would have to send it too.
  * Run: pnpm --filter @uma-kit/bench client-overhead  (after pnpm build)
  */
-import { writeFileSync } from 'node:fs'
 import { spawn } from 'node:child_process'
-import { cpus } from 'node:os'
 import { createUmaFetch } from '@uma-kit/client'
+import { writeResult } from './support.js'
 
 const PAIRS = Number(process.env.PAIRS ?? 7)
 const SECONDS = Number(process.env.SECONDS ?? 3)
@@ -106,20 +105,12 @@ child.kill()
 const ratios = pairs.map((p) => p.ratio).sort((x, y) => x - y)
 const median = ratios[PAIRS >> 1] ?? Number.NaN
 console.log(`median umaFetch/fetch ratio: ${median.toFixed(3)} (bound: at least 0.95)`)
-const result = {
-  bench: 'client-overhead',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
+writeResult('client-overhead', {
   inFlight: IN_FLIGHT,
   seconds: SECONDS,
   noTokenRequests,
   cachedRptRequests,
   pairs,
   medianRatio: median,
-}
-writeFileSync(
-  new URL(`./results/${result.date.slice(0, 10)}-client-overhead.json`, import.meta.url),
-  `${JSON.stringify(result, null, 2)}\n`,
-)
+})
 process.exitCode = median >= 0.95 && noTokenRequests === 1 && cachedRptRequests === 1 ? 0 : 1

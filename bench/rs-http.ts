@@ -5,50 +5,24 @@
  * request every guarded request is a cache hit, as in a busy RS.
  * Run: pnpm --filter @uma-kit/bench rs-http  (after pnpm build)
  */
-import { writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { cpus } from 'node:os'
 import express from 'express'
 import { createResourceServer } from '@uma-kit/resource-server'
+import { MEMORY_ISSUER, createMemoryAs, writeResult } from './support.js'
 import { runLoad } from './load.js'
 
 const PAIRS = Number(process.env.PAIRS ?? 7)
 const SECONDS = Number(process.env.SECONDS ?? 4)
 const CONNECTIONS = 10
-const ISSUER = 'https://as.example'
 const RPT = `eyJ${'x'.repeat(700)}`
 
-let introspections = 0
-const asFetch: typeof fetch = (input) => {
-  const url = String(input instanceof Request ? input.url : input)
-  if (url.endsWith('/.well-known/uma2-configuration')) {
-    return Promise.resolve(
-      Response.json({
-        issuer: ISSUER,
-        token_endpoint: `${ISSUER}/token`,
-        introspection_endpoint: `${ISSUER}/introspect`,
-        permission_endpoint: `${ISSUER}/permission`,
-      }),
-    )
-  }
-  if (url.endsWith('/introspect')) {
-    introspections++
-    return Promise.resolve(
-      Response.json({
-        active: true,
-        exp: Math.floor(Date.now() / 1000) + 3600,
-        permissions: [{ resource_id: 'photo-1', resource_scopes: ['view'] }],
-      }),
-    )
-  }
-  return Promise.resolve(new Response(null, { status: 404 }))
-}
+const memoryAs = createMemoryAs()
 
 const rs = createResourceServer({
-  issuer: ISSUER,
+  issuer: MEMORY_ISSUER,
   clientId: 'photo-rs',
   clientSecret: 'secret',
-  fetch: asFetch,
+  fetch: memoryAs.fetch,
   cache: { maxTtlSeconds: 3600 },
 })
 const app = express()
@@ -115,26 +89,17 @@ await rs.close()
 const ratios = pairs.map((p) => p.ratio).sort((x, y) => x - y)
 const median = ratios[PAIRS >> 1] ?? Number.NaN
 const cpuDelta = pairs.map((p) => p.guardedCpuUs - p.openCpuUs).sort((x, y) => x - y)
-console.log(`introspections: ${introspections}`)
+console.log(`introspections: ${memoryAs.introspections()}`)
 console.log(
   `median extra server CPU per guarded request: ${(cpuDelta[PAIRS >> 1] ?? Number.NaN).toFixed(1)} µs`,
 )
 console.log(`median guarded/open ratio: ${median.toFixed(3)} (bound: at least 0.95)`)
-const result = {
-  bench: 'rs-http',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cpus: cpus().length,
+writeResult('rs-http', {
   connections: CONNECTIONS,
   seconds: SECONDS,
-  introspections,
+  introspections: memoryAs.introspections(),
   pairs,
   medianRatio: median,
   medianExtraCpuUs: cpuDelta[PAIRS >> 1],
-}
-writeFileSync(
-  new URL(`./results/${result.date.slice(0, 10)}-rs-http.json`, import.meta.url),
-  `${JSON.stringify(result, null, 2)}\n`,
-)
-process.exitCode = median >= 0.95 && introspections === 1 ? 0 : 1
+})
+process.exitCode = median >= 0.95 && memoryAs.introspections() === 1 ? 0 : 1

@@ -4,46 +4,22 @@
  * introspected once (by an in-memory AS behind the `fetch` option) and served from the cache
  * after that. Run: pnpm --filter @uma-kit/bench rs-middleware  (after pnpm build)
  */
-import { writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { createResourceServer } from '@uma-kit/resource-server'
+import { MEMORY_ISSUER, createMemoryAs, writeResult } from './support.js'
 
 const ITERATIONS = Number(process.env.ITERATIONS ?? 1_000_000)
 const ROUNDS = 5
-const ISSUER = 'https://as.example'
 // as long as a typical JWT RPT: hashing it is part of the cost
 const RPT = `eyJ${'x'.repeat(700)}`
 
-let introspections = 0
-const asFetch: typeof fetch = (input) => {
-  const url = String(input instanceof Request ? input.url : input)
-  const json = (body: unknown) =>
-    Promise.resolve(Response.json(body, { headers: { 'content-type': 'application/json' } }))
-  if (url.endsWith('/.well-known/uma2-configuration')) {
-    return json({
-      issuer: ISSUER,
-      token_endpoint: `${ISSUER}/token`,
-      introspection_endpoint: `${ISSUER}/introspect`,
-      permission_endpoint: `${ISSUER}/permission`,
-    })
-  }
-  if (url.endsWith('/introspect')) {
-    introspections++
-    return json({
-      active: true,
-      exp: Math.floor(Date.now() / 1000) + 3600,
-      permissions: [{ resource_id: 'photo-1', resource_scopes: ['view'] }],
-    })
-  }
-  return Promise.resolve(new Response(null, { status: 404 }))
-}
+const memoryAs = createMemoryAs()
 
 const rs = createResourceServer({
-  issuer: ISSUER,
+  issuer: MEMORY_ISSUER,
   clientId: 'photo-rs',
   clientSecret: 'secret',
-  fetch: asFetch,
+  fetch: memoryAs.fetch,
   cache: { maxTtlSeconds: 3600 },
 })
 const guard = rs.requireUmaScope('view', { resource: () => 'photo-1' })
@@ -91,22 +67,16 @@ console.table(
     'overhead ns': (r.guardNs - r.noopNs).toFixed(0),
   })),
 )
-console.log(`introspections: ${introspections} for ${(ROUNDS + 3) * ITERATIONS} guarded calls`)
+console.log(
+  `introspections: ${memoryAs.introspections()} for ${(ROUNDS + 3) * ITERATIONS} guarded calls`,
+)
 console.log(
   `median overhead of the cache-hit path: ${median.toFixed(0)} ns per request (bound: 2000 ns)`,
 )
-const result = {
-  bench: 'rs-middleware',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
+writeResult('rs-middleware', {
   iterations: ITERATIONS,
-  introspections,
+  introspections: memoryAs.introspections(),
   rounds,
   medianOverheadNs: median,
-}
-writeFileSync(
-  new URL(`./results/${result.date.slice(0, 10)}-rs-middleware.json`, import.meta.url),
-  `${JSON.stringify(result, null, 2)}\n`,
-)
-process.exitCode = median <= 2000 && introspections === 1 ? 0 : 1
+})
+process.exitCode = median <= 2000 && memoryAs.introspections() === 1 ? 0 : 1

@@ -1,0 +1,68 @@
+/**
+ * What the benchmarks share: an AS in memory behind the resource server's `fetch` option, and
+ * the writing of results with the machine they were measured on.
+ */
+import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+
+/** The issuer of the in-memory AS. */
+export const MEMORY_ISSUER = 'https://as.example'
+
+/**
+ * An AS in memory: discovery, and introspection that calls every token active with `view` on
+ * `photo-1` for an hour.
+ *
+ * @returns the `fetch` to give the RS, and how many introspections it answered
+ */
+export function createMemoryAs(): { fetch: typeof fetch; introspections(): number } {
+  let introspections = 0
+  const asFetch: typeof fetch = (input) => {
+    const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input
+    if (url.endsWith('/.well-known/uma2-configuration')) {
+      return Promise.resolve(
+        Response.json({
+          issuer: MEMORY_ISSUER,
+          token_endpoint: `${MEMORY_ISSUER}/token`,
+          introspection_endpoint: `${MEMORY_ISSUER}/introspect`,
+          permission_endpoint: `${MEMORY_ISSUER}/permission`,
+        }),
+      )
+    }
+    if (url.endsWith('/introspect')) {
+      introspections++
+      return Promise.resolve(
+        Response.json({
+          active: true,
+          exp: Math.floor(Date.now() / 1000) + 3600,
+          permissions: [{ resource_id: 'photo-1', resource_scopes: ['view'] }],
+        }),
+      )
+    }
+    return Promise.resolve(new Response(null, { status: 404 }))
+  }
+  return { fetch: asFetch, introspections: () => introspections }
+}
+
+/**
+ * Writes a result to `results/<date>-<bench>.json`, with the date, Node.js version and CPU.
+ *
+ * @param bench - the benchmark's name
+ * @param figures - what it measured
+ * @returns the full result
+ */
+export function writeResult(
+  bench: string,
+  figures: Record<string, unknown>,
+): Record<string, unknown> {
+  const result = {
+    bench,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpus: cpus().length,
+    ...figures,
+  }
+  const file = new URL(`./results/${result.date.slice(0, 10)}-${bench}.json`, import.meta.url)
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
+  return result
+}
