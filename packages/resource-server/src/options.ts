@@ -69,6 +69,13 @@ export interface ResourceServerOptions {
    * @default 'access_token'
    */
   introspectionHint?: 'access_token' | 'requesting_party_token' | false | undefined
+  /**
+   * How permission requests go on the wire: a JSON array (Keycloak, WSO2 and SolidLab accept
+   * nothing else), or one object per request (Apereo CAS takes only that, so a request for
+   * several permissions fails there).
+   * @default 'array'
+   */
+  permissionRequestFormat?: 'array' | 'object' | undefined
   /** Introspection cache; `false` turns it off (concurrent checks still share one call). */
   cache?:
     | false
@@ -110,6 +117,7 @@ export interface ResolvedOptions {
   readonly rptValidation: 'introspect' | 'jwt' | 'auto'
   readonly introspectionAuth: 'client' | 'pat'
   readonly introspectionHint: 'access_token' | 'requesting_party_token' | false
+  readonly permissionRequestFormat: 'array' | 'object'
   readonly cache: false | { max: number; maxTtlSeconds: number; inactiveTtlSeconds: number }
   readonly timeoutMs: number
   readonly clockToleranceSeconds: number
@@ -259,6 +267,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       o.introspectionHint,
       ['access_token', 'requesting_party_token', false],
       'access_token',
+    ),
+    permissionRequestFormat: oneOf(
+      'permissionRequestFormat',
+      o.permissionRequestFormat,
+      ['array', 'object'],
+      'array',
     ),
     cache: resolveCache(o.cache),
     timeoutMs: numberOption('timeoutMs', o.timeoutMs, 5000, { min: 1 }),

@@ -76,8 +76,17 @@ export function createTicketRequester(
 ): (permissions: PermissionRequest[]) => Promise<string> {
   return async function requestTicket(permissions) {
     const { url } = await metadata.endpoint('permission_endpoint')
-    // always an array: Keycloak, WSO2 and SolidLab refuse a bare object (wire.md pitfall 15)
-    const body = JSON.stringify(permissions)
+    // an array by default: Keycloak, WSO2 and SolidLab refuse a bare object, CAS takes only
+    // one (wire.md pitfall 15)
+    let body: string
+    if (options.permissionRequestFormat === 'array') body = JSON.stringify(permissions)
+    else if (permissions.length === 1) body = JSON.stringify(permissions[0])
+    else {
+      throw argumentError(
+        'ERR_INVALID_ARG_VALUE',
+        "permissionRequestFormat 'object' sends one permission per request",
+      )
+    }
     const response = await pats.withPat((pat) =>
       callAs(
         url,

@@ -193,6 +193,16 @@ describe('requestTicket', () => {
     await rs.close()
   })
 
+  it("sends one object with permissionRequestFormat 'object' (CAS), and refuses several", async () => {
+    const { as, rs } = setup({ permissionRequestFormat: 'object' })
+    await expect(rs.requestTicket([PERMISSION])).resolves.toBe('ticket-1')
+    expect(as.ticketRequests).toEqual([PERMISSION])
+    await expect(rs.requestTicket([PERMISSION, PERMISSION])).rejects.toBeInstanceOf(TypeError)
+    expect(as.ticketRequests).toHaveLength(1)
+    expect(() => setup({ permissionRequestFormat: 'single' })).toThrow(TypeError)
+    await rs.close()
+  })
+
   it('accepts a 200 as well as a 201', async () => {
     const { as, rs } = setup()
     msw.use(http.post(as.endpoints.permission, () => HttpResponse.json({ ticket: 't200' })))

@@ -156,10 +156,11 @@ export function createFakeAs(shape: Shape): FakeAs {
       }
       const body: unknown = await request.json()
       as.ticketRequests.push(body)
-      if (!Array.isArray(body)) {
+      // the spec takes one object or an array; Keycloak only an array (wire.md §3.3)
+      if (!Array.isArray(body) && shape === 'keycloak') {
         return HttpResponse.json({ error: 'invalid_request' }, { status: 400 })
       }
-      for (const entry of body as { resource_id?: string }[]) {
+      for (const entry of (Array.isArray(body) ? body : [body]) as { resource_id?: string }[]) {
         if (!as.resources.has(entry.resource_id ?? '')) {
           return HttpResponse.json({ error: 'invalid_resource_id' }, { status: 400 })
         }
