@@ -2,6 +2,7 @@
  * @module `umaInterceptor`: the behaviour of `createUmaFetch` for undici's `Dispatcher.compose`,
  * so `undici.request`, `undici.fetch` and anything else on that dispatcher answer UMA challenges.
  */
+import { Readable } from 'node:stream'
 import { parseUmaChallenge, type UmaChallenge } from '@uma-kit/core'
 import type { Dispatcher } from 'undici'
 import { createEngine, isStaleTicket, type UmaEngine } from './engine.js'
@@ -41,11 +42,60 @@ function originOf(opts: Dispatcher.DispatchOptions): string | undefined {
   }
 }
 
-/** Bodies undici can send twice unchanged; streams and iterables are sent once, untouched. */
+/** Bodies undici can send twice unchanged. */
 function isReplayable(body: Dispatcher.DispatchOptions['body']): boolean {
   return (
     body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array
   )
+}
+
+type ChunkSource = AsyncIterable<Uint8Array | string>
+
+/** Streams and async iterables (what `undici.fetch` sends a request body as). */
+function isIterableBody(body: unknown): body is ChunkSource {
+  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body
+}
+
+const toBuffer = (chunk: Uint8Array | string): Buffer => Buffer.from(chunk)
+
+/**
+ * Reads an iterable body up to `limit` bytes. Past the limit it gives back an iterable of what
+ * was read and then the rest, so the request can still be sent once.
+ */
+async function bufferBody(
+  body: ChunkSource,
+  limit: number,
+): Promise<{ bytes: Buffer } | { rest: AsyncIterable<Buffer> }> {
+  const iterator = body[Symbol.asyncIterator]()
+  const chunks: Buffer[] = []
+  let size = 0
+  for (;;) {
+    const next = await iterator.next()
+    if (next.done === true) return { bytes: Buffer.concat(chunks) }
+    const chunk = toBuffer(next.value)
+    chunks.push(chunk)
+    size += chunk.byteLength
+    if (size > limit) {
+      return {
+        rest: (async function* rest() {
+          yield* chunks
+          for (let more = await iterator.next(); more.done !== true; more = await iterator.next()) {
+            yield toBuffer(more.value)
+          }
+        })(),
+      }
+    }
+  }
+}
+
+/** For reporting a failure that happened before undici handed out a controller. */
+const DETACHED: Dispatcher.DispatchController = {
+  aborted: false,
+  paused: false,
+  reason: null,
+  abort: () => undefined,
+  pause: () => undefined,
+  resume: () => undefined,
 }
 
 function challengeOf(
@@ -165,8 +215,9 @@ class UmaHandler implements Dispatcher.DispatchHandler {
 
 /**
  * Creates an undici interceptor that answers UMA challenges as `createUmaFetch` does. Request
- * bodies given as strings or bytes are replayed; a stream body is sent once and its response
- * returned as it is.
+ * bodies given as strings or bytes are replayed; a stream or async iterable (`undici.fetch`'s
+ * form) is read into memory up to `maxReplayBytes` and replayed, or past that sent once and its
+ * response returned as it is.
  *
  * @param options - the options of `createUmaFetch` (its `fetch` is used for AS calls only)
  * @returns the interceptor, for `dispatcher.compose(umaInterceptor(options))`
@@ -187,7 +238,29 @@ export function umaInterceptor(options: UmaFetchOptions): Dispatcher.DispatcherC
       const held = callerAuthorization ? undefined : engine.store.find(origin)
       const first =
         held === undefined ? opts : { ...opts, headers: withRpt(opts.headers, held.rpt) }
-      if (!isReplayable(opts.body)) return dispatch(first, handler)
-      return dispatch(first, new UmaHandler(engine, dispatch, opts, origin, handler))
+      if (isReplayable(opts.body)) {
+        return dispatch(first, new UmaHandler(engine, dispatch, opts, origin, handler))
+      }
+      const body: unknown = opts.body
+      if (!isIterableBody(body)) return dispatch(first, handler)
+      // a streamed body is read into memory up to maxReplayBytes so the retry can carry it
+      bufferBody(body, engine.options.maxReplayBytes).then(
+        (read) => {
+          if ('bytes' in read) {
+            const replayable = { ...opts, body: read.bytes }
+            dispatch(
+              { ...first, body: read.bytes },
+              new UmaHandler(engine, dispatch, replayable, origin, handler),
+            )
+          } else {
+            dispatch({ ...first, body: Readable.from(read.rest) }, handler)
+          }
+        },
+        (err: unknown) => {
+          const error = err instanceof Error ? err : new Error('the request body failed')
+          handler.onResponseError?.(DETACHED, error)
+        },
+      )
+      return true
     }
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { Agent, fetch as undiciFetch, request } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createUmaClient, createUmaFetch, isUmaError, umaInterceptor } from '../src/index.js'
@@ -129,6 +130,67 @@ describe('umaInterceptor', () => {
         ['POST', 'copies=2', 'i'],
         ['POST', 'copies=2', 'i'],
       ])
+    } finally {
+      await agent.close()
+    }
+  })
+
+  it('replays the body undici.fetch streams, read up to maxReplayBytes', async () => {
+    const agent = new Agent()
+    try {
+      const dispatcher = agent.compose(umaInterceptor(options()))
+      const res = await undiciFetch(`${servers.rs}/photos/1/print`, {
+        method: 'POST',
+        body: 'copies=3',
+        headers: { 'content-type': 'text/plain' },
+        dispatcher,
+      })
+      expect(res.status).toBe(200)
+      expect(servers.seen.map((s) => [s.method, s.body.toString(), s.contentType])).toEqual([
+        ['POST', 'copies=3', 'text/plain'],
+        ['POST', 'copies=3', 'text/plain'],
+      ])
+    } finally {
+      await agent.close()
+    }
+  })
+
+  it('sends a stream past maxReplayBytes once and returns its answer as it is', async () => {
+    const agent = new Agent()
+    try {
+      const dispatcher = agent.compose(umaInterceptor({ ...options(), maxReplayBytes: 1024 }))
+      const big = Buffer.alloc(64 * 1024, 7)
+      const res = await request(`${servers.rs}/upload`, {
+        method: 'POST',
+        body: Readable.from([big.subarray(0, 30_000), big.subarray(30_000)]),
+        dispatcher,
+      })
+      expect(res.statusCode).toBe(401)
+      await res.body.dump()
+      expect(servers.seen).toHaveLength(1)
+      expect(servers.seen[0]?.body.equals(big)).toBe(true)
+      expect(servers.tokenCalls).toHaveLength(0)
+    } finally {
+      await agent.close()
+    }
+  })
+
+  it('fails the request, and nothing else, when a streamed body breaks while it is read', async () => {
+    const agent = new Agent()
+    try {
+      const dispatcher = agent.compose(umaInterceptor(options()))
+      const broken = new Readable({
+        read() {
+          this.destroy(new Error('disk gone'))
+        },
+      })
+      await expect(
+        request(`${servers.rs}/upload`, { method: 'POST', body: broken, dispatcher }),
+      ).rejects.toThrow()
+      expect(servers.tokenCalls).toHaveLength(0)
+      const after = await request(`${servers.rs}/photos/1`, { dispatcher })
+      expect(after.statusCode).toBe(200)
+      await after.body.dump()
     } finally {
       await agent.close()
     }
