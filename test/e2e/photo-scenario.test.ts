@@ -1,3 +1,4 @@
+import { PHOTOS_CONFIG_URL, loadConfig } from '@uma-kit/example-authorization-server'
 import { createDemoLog, runPhotoScenario } from '@uma-kit/example-photos'
 import { describe, expect, it } from 'vitest'
 
@@ -24,4 +25,26 @@ describe('the photo scenario end to end', () => {
       expect(text).not.toMatch(/eyJ[\w-]{20,}\.[\w-]+\.[\w-]+/)
     },
   )
+
+  it('fails loudly when a step deviates: here the policies let Carol in', async () => {
+    const photos = await loadConfig(PHOTOS_CONFIG_URL)
+    const policy = photos.policies['photo.jpg']
+    if (policy === undefined) throw new Error('no photo.jpg policy')
+    const config = {
+      ...photos,
+      policies: {
+        'photo.jpg': {
+          ...policy,
+          scopes: { ...policy.scopes, view: { 'bob-app': {}, 'carol-app': {} } },
+        },
+      },
+    }
+    const lines: string[] = []
+    const { failures } = await runPhotoScenario({
+      log: createDemoLog((line) => lines.push(line), false),
+      config,
+    })
+    expect(failures).toEqual(['Carol should have been refused, got 200'])
+    expect(lines.join('\n')).toContain('✘ Carol should have been refused, got 200')
+  })
 })

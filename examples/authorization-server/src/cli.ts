@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util'
 import { PHOTOS_CONFIG_URL, createAuthorizationServer, loadConfig } from './index.js'
 
 const { values } = parseArgs({
+  // `pnpm start -- --keycloak` passes the `--` along
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     keycloak: { type: 'boolean', default: false },
     port: { type: 'string', default: '0' },

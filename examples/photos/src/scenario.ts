@@ -9,6 +9,7 @@ import {
   PHOTOS_CONFIG_URL,
   createAuthorizationServer,
   loadConfig,
+  type AsConfig,
   type AsMode,
   type AuthorizationServer,
 } from '@uma-kit/example-authorization-server'
@@ -29,6 +30,8 @@ export interface ScenarioOptions {
   mode?: AsMode
   /** Where the tutorial goes. */
   log: DemoLog
+  /** The AS's owners, clients and policies. @default config/photos.json of the development AS */
+  config?: AsConfig
 }
 
 /** Bob's email, pushed as claims when the AS asks (or up front, for Keycloak). */
@@ -114,7 +117,7 @@ export async function runPhotoScenario(options: ScenarioOptions): Promise<Scenar
       failures.push(text)
     }
   }
-  const config = await loadConfig(PHOTOS_CONFIG_URL)
+  const config = options.config ?? (await loadConfig(PHOTOS_CONFIG_URL))
   const as = await createAuthorizationServer({
     config,
     mode,
