@@ -117,4 +117,20 @@ describe('sessions over real HTTP', () => {
       await agent.close()
     }
   })
+
+  it.each(['spec', 'keycloak'] as const)(
+    'checks the RPTs of the %s shape locally with rptValidation jwt, and introspects none',
+    async (mode) => {
+      stack = await startStack({ mode, resourceServer: { rptValidation: 'jwt' } })
+      const bob = createUmaFetch(bobOptions(stack))
+      expect((await bob(stack.photo)).status).toBe(200)
+      expect((await bob(stack.photo)).status).toBe(200)
+      expect(count(stack.events, 'introspection')).toBe(0)
+      // a forged token is refused with a fresh challenge, never passed on
+      const forged = await fetch(stack.photo, {
+        headers: { authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln' },
+      })
+      expect(forged.status).toBe(401)
+    },
+  )
 })
