@@ -28,7 +28,8 @@ export async function issueRpt(
         .filter((id): id is string => id !== undefined),
     ),
   ]
-  const exp = now + expiresIn
+  // `now` is floored to the second: one more keeps a fresh RPT alive for its whole lifetime
+  const exp = now + expiresIn + 1
   const claims: JWTPayload =
     mode === 'keycloak'
       ? {
