@@ -7,24 +7,14 @@
  */
 import type { AddressInfo } from 'node:net'
 import express from 'express'
-import { createResourceServer } from '@uma-kit/resource-server'
-import { MEMORY_ISSUER, createMemoryAs, writeResult } from './support.js'
+import { BENCH_RPT as RPT, createBenchResourceServer, writeResult } from './support.js'
 import { runLoad } from './load.js'
 
 const PAIRS = Number(process.env.PAIRS ?? 7)
 const SECONDS = Number(process.env.SECONDS ?? 4)
 const CONNECTIONS = 10
-const RPT = `eyJ${'x'.repeat(700)}`
 
-const memoryAs = createMemoryAs()
-
-const rs = createResourceServer({
-  issuer: MEMORY_ISSUER,
-  clientId: 'photo-rs',
-  clientSecret: 'secret',
-  fetch: memoryAs.fetch,
-  cache: { maxTtlSeconds: 3600 },
-})
+const { rs, introspections } = createBenchResourceServer()
 const app = express()
 const photo: express.RequestHandler = (req, res) => {
   res.json({ id: req.params.id, title: 'photo.jpg' })
@@ -89,7 +79,7 @@ await rs.close()
 const ratios = pairs.map((p) => p.ratio).sort((x, y) => x - y)
 const median = ratios[PAIRS >> 1] ?? Number.NaN
 const cpuDelta = pairs.map((p) => p.guardedCpuUs - p.openCpuUs).sort((x, y) => x - y)
-console.log(`introspections: ${memoryAs.introspections()}`)
+console.log(`introspections: ${introspections()}`)
 console.log(
   `median extra server CPU per guarded request: ${(cpuDelta[PAIRS >> 1] ?? Number.NaN).toFixed(1)} µs`,
 )
@@ -97,9 +87,9 @@ console.log(`median guarded/open ratio: ${median.toFixed(3)} (bound: at least 0.
 writeResult('rs-http', {
   connections: CONNECTIONS,
   seconds: SECONDS,
-  introspections: memoryAs.introspections(),
+  introspections: introspections(),
   pairs,
   medianRatio: median,
   medianExtraCpuUs: cpuDelta[PAIRS >> 1],
 })
-process.exitCode = median >= 0.95 && memoryAs.introspections() === 1 ? 0 : 1
+process.exitCode = median >= 0.95 && introspections() === 1 ? 0 : 1

@@ -5,23 +5,12 @@
  * after that. Run: pnpm --filter @uma-kit/bench rs-middleware  (after pnpm build)
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { createResourceServer } from '@uma-kit/resource-server'
-import { MEMORY_ISSUER, createMemoryAs, writeResult } from './support.js'
+import { BENCH_RPT as RPT, createBenchResourceServer, writeResult } from './support.js'
 
 const ITERATIONS = Number(process.env.ITERATIONS ?? 1_000_000)
 const ROUNDS = 5
-// as long as a typical JWT RPT: hashing it is part of the cost
-const RPT = `eyJ${'x'.repeat(700)}`
 
-const memoryAs = createMemoryAs()
-
-const rs = createResourceServer({
-  issuer: MEMORY_ISSUER,
-  clientId: 'photo-rs',
-  clientSecret: 'secret',
-  fetch: memoryAs.fetch,
-  cache: { maxTtlSeconds: 3600 },
-})
+const { rs, introspections } = createBenchResourceServer()
 const guard = rs.requireUmaScope('view', { resource: () => 'photo-1' })
 const noop: RequestHandler = (_req, _res, next) => {
   next()
@@ -67,16 +56,14 @@ console.table(
     'overhead ns': (r.guardNs - r.noopNs).toFixed(0),
   })),
 )
-console.log(
-  `introspections: ${memoryAs.introspections()} for ${(ROUNDS + 3) * ITERATIONS} guarded calls`,
-)
+console.log(`introspections: ${introspections()} for ${(ROUNDS + 3) * ITERATIONS} guarded calls`)
 console.log(
   `median overhead of the cache-hit path: ${median.toFixed(0)} ns per request (bound: 2000 ns)`,
 )
 writeResult('rs-middleware', {
   iterations: ITERATIONS,
-  introspections: memoryAs.introspections(),
+  introspections: introspections(),
   rounds,
   medianOverheadNs: median,
 })
-process.exitCode = median <= 2000 && memoryAs.introspections() === 1 ? 0 : 1
+process.exitCode = median <= 2000 && introspections() === 1 ? 0 : 1

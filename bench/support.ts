@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
+import { createResourceServer, type ResourceServer } from '@uma-kit/resource-server'
 
 /** The issuer of the in-memory AS. */
 export const MEMORY_ISSUER = 'https://as.example'
@@ -14,7 +15,7 @@ export const MEMORY_ISSUER = 'https://as.example'
  *
  * @returns the `fetch` to give the RS, and how many introspections it answered
  */
-export function createMemoryAs(): { fetch: typeof fetch; introspections(): number } {
+export function createMemoryAs(): { fetch: typeof fetch; introspections: () => number } {
   let introspections = 0
   const asFetch: typeof fetch = (input) => {
     const url = input instanceof Request ? input.url : input instanceof URL ? input.href : input
@@ -41,6 +42,30 @@ export function createMemoryAs(): { fetch: typeof fetch; introspections(): numbe
     return Promise.resolve(new Response(null, { status: 404 }))
   }
   return { fetch: asFetch, introspections: () => introspections }
+}
+
+/** A bearer token as long as a typical JWT RPT: hashing it is part of the cost measured. */
+export const BENCH_RPT = `eyJ${'x'.repeat(700)}`
+
+/**
+ * A resource server over the in-memory AS, caching RPTs for an hour, so that after the first
+ * check every check of {@link BENCH_RPT} is a cache hit.
+ *
+ * @returns the RS and how many introspections the AS answered
+ */
+export function createBenchResourceServer(): {
+  rs: ResourceServer
+  introspections: () => number
+} {
+  const memoryAs = createMemoryAs()
+  const rs = createResourceServer({
+    issuer: MEMORY_ISSUER,
+    clientId: 'photo-rs',
+    clientSecret: 'secret',
+    fetch: memoryAs.fetch,
+    cache: { maxTtlSeconds: 3600 },
+  })
+  return { rs, introspections: memoryAs.introspections }
 }
 
 /**
