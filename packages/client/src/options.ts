@@ -105,13 +105,24 @@ function positiveNumber(name: string, value: unknown, fallback: number): number 
   return value
 }
 
+/**
+ * Whether a URL may carry tokens or a browser: https, or plain http on a loopback address.
+ *
+ * @param url - an absolute URL
+ * @returns whether it is acceptable
+ */
+export function isHttpsOrLoopback(url: string | URL): boolean {
+  const { protocol } = typeof url === 'string' ? new URL(url) : url
+  return protocol === 'https:' || (protocol === 'http:' && isLoopbackUrl(url))
+}
+
 function readTrustedIssuers(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0) {
     fail('trustedIssuers', 'a non-empty array of issuer URLs', value)
   }
   return value.map((issuer: unknown, i) => {
     const normalized = normalizeIssuer(issuer, `options.trustedIssuers[${i}]`)
-    if (normalized.startsWith('http:') && !isLoopbackUrl(normalized)) {
+    if (!isHttpsOrLoopback(normalized)) {
       throw argumentError(
         'ERR_INVALID_ARG_VALUE',
         `options.trustedIssuers[${i}] must be https (plain http is allowed on loopback only)`,

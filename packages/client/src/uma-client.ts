@@ -2,9 +2,9 @@
  * @module `createUmaClient`: the grant and claims-gathering steps for code that handles the
  * UMA challenge itself (UMA Grant §3.3.1–3.3.3).
  */
-import { UmaError, isLoopbackUrl } from '@uma-kit/core'
+import { UmaError } from '@uma-kit/core'
 import { createEngine } from './engine.js'
-import type { UmaFetchOptions } from './options.js'
+import { isHttpsOrLoopback, type UmaFetchOptions } from './options.js'
 
 /** What `getRpt` asks the AS for. */
 export interface GetRptInput {
@@ -73,7 +73,7 @@ function checkBrowserUrl(value: string, name: string): URL {
   } catch {
     throw new TypeError(`${name} must be an absolute URL`)
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url))) {
+  if (!isHttpsOrLoopback(url)) {
     throw new TypeError(`${name} must be https (plain http on loopback only)`)
   }
   return url
