@@ -292,6 +292,24 @@ describe('createUmaClient', () => {
     expect(isUmaError(err) && err.code).toBe('discovery_failed')
   })
 
+  it.each([
+    ['a plain-http redirectUser off loopback', { redirectUser: 'http://as.example/claims' }],
+    ['a claimsRedirectUri with a fragment', { claimsRedirectUri: 'https://app.example/cb#x' }],
+    ['a relative claimsRedirectUri', { claimsRedirectUri: '/cb' }],
+    ['an empty state', { state: '' }],
+  ])('claimsInteractionUrl refuses %s with a TypeError', async (_name, change) => {
+    const client = createUmaClient(options())
+    const input = {
+      asUri: servers.as,
+      ticket: 't',
+      claimsRedirectUri: 'https://app.example/cb',
+      state: 's',
+      redirectUser: `${servers.as}/claims`,
+      ...change,
+    }
+    await expect(client.claimsInteractionUrl(input)).rejects.toBeInstanceOf(TypeError)
+  })
+
   it('readClaimsRedirect returns the new ticket, or the old one where none came', () => {
     const client = createUmaClient(options())
     expect(
