@@ -101,8 +101,9 @@ function resolveResource(
   } catch (err) {
     throw unresolved(err)
   }
-  if (!(id instanceof Promise)) return checkResourceId(id)
-  return id.then(checkResourceId, (err: unknown) => {
+  // any thenable, as `await` would take it, not only a native promise
+  if (typeof (id as { then?: unknown } | null)?.then !== 'function') return checkResourceId(id)
+  return Promise.resolve(id).then(checkResourceId, (err: unknown) => {
     throw unresolved(err)
   })
 }

@@ -199,6 +199,38 @@ describe('onDenied and onDecision', () => {
   })
 })
 
+describe('requireUmaScope: resource resolvers', () => {
+  it('takes a string, a promise or any thenable from the resolver, as await would', async () => {
+    as.rpts.set('good', { active: true, exp: future(), grants: { 'photo-1': ['view'] } })
+    const rs = createResourceServer(base())
+    const thenable = {
+      then(resolve: (id: string) => void) {
+        resolve('photo-1')
+      },
+    }
+    const app = await startApp((express) => {
+      const ok = (_req: unknown, res: { end(): void }) => res.end()
+      express.get('/sync', rs.requireUmaScope('view', { resource: () => 'photo-1' }), ok)
+      express.get(
+        '/promise',
+        rs.requireUmaScope('view', { resource: () => Promise.resolve('photo-1') }),
+        ok,
+      )
+      express.get(
+        '/thenable',
+        rs.requireUmaScope('view', { resource: () => thenable as unknown as Promise<string> }),
+        ok,
+      )
+    })
+    for (const path of ['/sync', '/promise', '/thenable']) {
+      const res = await fetch(`${app.url}${path}`, { headers: { authorization: 'Bearer good' } })
+      expect([path, res.status]).toEqual([path, 200])
+    }
+    await app.close()
+    await rs.close()
+  })
+})
+
 describe('close()', () => {
   it('can be called twice, and leaves nothing that keeps the process alive', async () => {
     const rs = createResourceServer({
