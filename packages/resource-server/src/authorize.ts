@@ -126,11 +126,14 @@ export function createAuthorize(
     const { resourceId, scopes } = input
     // a cache hit needs no more than the hash of what follows `Bearer `
     const candidate = bearerCandidate(input.authorization)
-    const hit = candidate === undefined ? undefined : cache.peek(candidate)
+    const peeked = candidate === undefined ? undefined : cache.peek(candidate)
+    const hit = peeked?.rpt
     const token = hit === undefined ? bearerToken(input.authorization) : candidate
     if (token !== undefined) {
+      // on a miss the token is hashed once: the key of the peek serves the load
+      const key = token === candidate ? peeked?.key : undefined
       const check: RptCheck =
-        hit === undefined ? await cache.check(token, checkRpt) : { rpt: hit, cached: true }
+        hit === undefined ? await cache.check(token, checkRpt, key) : { rpt: hit, cached: true }
       observed.cached = check.cached
       if (holdsScopes(check.rpt, resourceId, scopes, now() / 1000, options.clockToleranceSeconds)) {
         const { introspection, permissions } = check.rpt

@@ -26,12 +26,16 @@ export interface RptCache {
    * The check of an RPT: from the cache, from the check in flight for the same token, or from
    * `load`. Failures are never kept.
    */
-  check(token: string, load: (token: string) => Promise<RptIntrospection>): Promise<RptCheck>
+  check(
+    token: string,
+    load: (token: string) => Promise<RptIntrospection>,
+    key?: string,
+  ): Promise<RptCheck>
   /**
    * The cached check of a token, without loading: the hot path of a cache hit, taken before
-   * anything else is done with the token.
+   * anything else is done with the token. Its `key` saves `check` hashing the token again.
    */
-  peek(token: string): CheckedRpt | undefined
+  peek(token: string): { key: string; rpt: CheckedRpt | undefined }
   /** Forgets every entry. */
   clear(): void
 }
@@ -123,13 +127,15 @@ export function createRptCache(options: ResolvedOptions, now: () => number = Dat
   }
 
   return {
-    check(token, loader) {
-      const key = tokenKey(token)
+    check(token, loader, key = tokenKey(token)) {
       const rpt = cached(key)
       if (rpt !== undefined) return Promise.resolve({ rpt, cached: true })
       return flights.run(key, () => load(key, token, loader))
     },
-    peek: (token) => (entries === undefined ? undefined : cached(tokenKey(token))),
+    peek(token) {
+      const key = tokenKey(token)
+      return { key, rpt: cached(key) }
+    },
     clear() {
       entries?.clear()
     },
