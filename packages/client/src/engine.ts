@@ -2,7 +2,7 @@
  * @module What `createUmaFetch`, `createUmaClient` and `umaInterceptor` share: the trust check,
  * discovery, the RPT store, and one ticket exchange in flight per (issuer, origin).
  */
-import { UmaError, createDiscoveryCache, isUmaError, type DiscoveryCache } from '@uma-kit/core'
+import { UmaError, createDiscoveryCache, isUmaError } from '@uma-kit/core'
 import { exchangeTicket } from './exchange.js'
 import { createGrantClient, type GrantClient } from './grant.js'
 import type { GrantedRpt } from './grant-response.js'
@@ -14,7 +14,6 @@ export interface UmaEngine {
   readonly options: ResolvedClientOptions
   readonly store: RptStore
   readonly grant: GrantClient
-  readonly discovery: DiscoveryCache
   /**
    * The trusted issuer an `as_uri` names.
    *
@@ -55,7 +54,6 @@ export function createEngine(value: unknown): UmaEngine {
     options,
     store,
     grant,
-    discovery,
     trust(asUri) {
       const issuer = findTrustedIssuer(asUri, options.trustedIssuers)
       if (issuer === undefined) {

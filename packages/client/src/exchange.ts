@@ -3,7 +3,7 @@
  * (pushed claims on `need_info`, polling `request_submitted`, dropping a refused RPT), each
  * bounded.
  */
-import { isUmaError } from '@uma-kit/core'
+import { isUmaError, type RequiredClaim } from '@uma-kit/core'
 import type { GrantClient } from './grant.js'
 import type { GrantedRpt } from './grant-response.js'
 import type { ClaimToken, ResolvedClientOptions } from './options.js'
@@ -69,7 +69,7 @@ export async function exchangeTicket(
       }
       if (err.code === 'need_info' && claimRounds < MAX_CLAIM_ROUNDS) {
         const next = err.ticket ?? ticket
-        const pushed = await askClaims(options, issuer, next, err)
+        const pushed = await askClaims(options, issuer, next, err.requiredClaims)
         if (pushed !== undefined) {
           claimToken = pushed
           ticket = next
@@ -100,14 +100,10 @@ async function askClaims(
   options: ResolvedClientOptions,
   asUri: string,
   ticket: string,
-  needInfo: { requiredClaims?: ClaimTokenContext } | undefined,
+  requiredClaims: RequiredClaim[] | undefined,
 ): Promise<ClaimToken | undefined> {
   if (options.claims === undefined) return undefined
-  const pushed = await options.claims({
-    asUri,
-    ticket,
-    requiredClaims: needInfo?.requiredClaims,
-  })
+  const pushed = await options.claims({ asUri, ticket, requiredClaims })
   if (pushed === undefined) return undefined
   if (
     typeof pushed !== 'object' ||
@@ -120,7 +116,3 @@ async function askClaims(
   }
   return pushed
 }
-
-type ClaimTokenContext = Parameters<
-  NonNullable<ResolvedClientOptions['claims']>
->[0]['requiredClaims']

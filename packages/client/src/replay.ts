@@ -7,7 +7,6 @@
 export interface PreparedRequest {
   readonly url: string
   readonly origin: string
-  readonly method: string
   /** The caller's headers; copied for each send. */
   readonly headers: Headers
   /** Whether the caller set its own `Authorization`. */
@@ -145,7 +144,6 @@ function prepared(
   return {
     url: url.href,
     origin: url.origin,
-    method: base.method ?? 'GET',
     headers,
     callerAuthorization: headers.has('authorization'),
     replayable: 'bytes' in read,
