@@ -8,7 +8,14 @@ import type { AsEventListener } from './events.js'
 import { authenticateClient, formOf, oauthError, patClient } from './http.js'
 import type { AsMode } from './paths.js'
 import { readRpt } from './rpt.js'
-import { issueTicket, type AsState, type GrantedPermission, type StoredResource } from './state.js'
+import {
+  issueTicket,
+  type AsState,
+  type GrantedPermission,
+  type StoredResource,
+  describePermissions,
+  resourceName,
+} from './state.js'
 
 /** What the Protection API needs to know about its server. */
 export interface ProtectionContext {
@@ -242,11 +249,7 @@ export function permissionEndpoint(ctx: ProtectionContext): (req: Request, res: 
       permissions.push({ resource_id: resource._id, resource_scopes: scopes })
     }
     const ticket = issueTicket(state, permissions, rs.clientId)
-    const what = permissions
-      .map(
-        (p) => `${state.resources.get(p.resource_id)?.name ?? ''} [${p.resource_scopes.join(' ')}]`,
-      )
-      .join(', ')
+    const what = describePermissions(state, permissions)
     ctx.emit({
       type: 'ticket_issued',
       clientId: rs.clientId,
@@ -308,7 +311,7 @@ export function introspectionEndpoint(
         typ: 'Bearer',
         permissions: record.permissions.map((p) => ({
           rsid: p.resource_id,
-          rsname: state.resources.get(p.resource_id)?.name ?? p.resource_id,
+          rsname: resourceName(state, p.resource_id),
           scopes: p.resource_scopes,
           resource_id: p.resource_id,
           resource_scopes: p.resource_scopes,

@@ -4,7 +4,13 @@
  */
 import { SignJWT, jwtVerify, createLocalJWKSet, type JWTPayload } from 'jose'
 import type { AsMode } from './paths.js'
-import { opaqueToken, type AsState, type GrantedPermission, type StoredRpt } from './state.js'
+import {
+  opaqueToken,
+  type AsState,
+  type GrantedPermission,
+  type StoredRpt,
+  resourceName,
+} from './state.js'
 
 /**
  * Signs and records an RPT.
@@ -38,7 +44,7 @@ export async function issueRpt(
           authorization: {
             permissions: permissions.map((p) => ({
               rsid: p.resource_id,
-              rsname: state.resources.get(p.resource_id)?.name ?? p.resource_id,
+              rsname: resourceName(state, p.resource_id),
               scopes: p.resource_scopes,
             })),
           },

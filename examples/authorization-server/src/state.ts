@@ -134,3 +134,23 @@ export function burnTicket(state: AsState, ticket: string): StoredTicket | undef
   state.tickets.delete(ticket)
   return stored === undefined || stored.expiresAt < state.now() ? undefined : stored
 }
+
+/**
+ * A resource's registered name, or its id where it has none (any more).
+ *
+ * @returns the name
+ */
+export function resourceName(state: AsState, resourceId: string): string {
+  return state.resources.get(resourceId)?.name ?? resourceId
+}
+
+/**
+ * Permissions for people and logs: `photo.jpg [print view], album [view]`.
+ *
+ * @returns the description
+ */
+export function describePermissions(state: AsState, permissions: GrantedPermission[]): string {
+  return permissions
+    .map((p) => `${resourceName(state, p.resource_id)} [${p.resource_scopes.join(' ')}]`)
+    .join(', ')
+}

@@ -15,6 +15,7 @@ import {
   opaqueToken,
   type AsState,
   type GrantedPermission,
+  describePermissions,
 } from './state.js'
 
 /** The UMA grant type. */
@@ -159,12 +160,7 @@ async function umaGrant(
 
   const asked = withRequestedScopes(state, ticket.permissions, form.get('scope'))
   const decision = decide(state, clientId, asked, claims)
-  const askedText = asked
-    .map(
-      (p) =>
-        `${state.resources.get(p.resource_id)?.name ?? p.resource_id} [${p.resource_scopes.join(' ')}]`,
-    )
-    .join(', ')
+  const askedText = describePermissions(state, asked)
   switch (decision.outcome) {
     case 'denied':
       ctx.emit({
@@ -237,12 +233,7 @@ async function umaGrant(
           body.pct = newPct
         }
       }
-      const granted = permissions
-        .map(
-          (p) =>
-            `${state.resources.get(p.resource_id)?.name ?? p.resource_id} [${p.resource_scopes.join(' ')}]`,
-        )
-        .join(', ')
+      const granted = describePermissions(state, permissions)
       ctx.emit({
         type: 'rpt_issued',
         clientId,
