@@ -3,7 +3,7 @@
  * (pushed claims on `need_info`, polling `request_submitted`, dropping a refused RPT), each
  * bounded.
  */
-import { isUmaError, type RequiredClaim } from '@uma-kit/core'
+import { argumentError, isUmaError, type RequiredClaim } from '@uma-kit/core'
 import type { GrantClient } from './grant.js'
 import type { GrantedRpt } from './grant-response.js'
 import type { ClaimToken, ResolvedClientOptions } from './options.js'
@@ -112,7 +112,10 @@ async function askClaims(
     pushed.claim_token === '' ||
     pushed.claim_token_format === ''
   ) {
-    throw new TypeError('options.claims() must give { claim_token, claim_token_format } strings')
+    throw argumentError(
+      'ERR_INVALID_ARG_VALUE',
+      'options.claims() must give { claim_token, claim_token_format } strings',
+    )
   }
   return pushed
 }

@@ -2,7 +2,7 @@
  * @module `createUmaClient`: the grant and claims-gathering steps for code that handles the
  * UMA challenge itself (UMA Grant §3.3.1–3.3.3).
  */
-import { UmaError } from '@uma-kit/core'
+import { UmaError, argumentError } from '@uma-kit/core'
 import { createEngine } from './engine.js'
 import { isHttpsOrLoopback, type UmaFetchOptions } from './options.js'
 
@@ -61,7 +61,7 @@ export interface UmaClient {
 
 function requireString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`${name} must be a non-empty string`)
+    throw argumentError('ERR_INVALID_ARG_TYPE', `${name} must be a non-empty string`)
   }
   return value
 }
@@ -71,10 +71,13 @@ function checkBrowserUrl(value: string, name: string): URL {
   try {
     url = new URL(value)
   } catch {
-    throw new TypeError(`${name} must be an absolute URL`)
+    throw argumentError('ERR_INVALID_ARG_VALUE', `${name} must be an absolute URL`)
   }
   if (!isHttpsOrLoopback(url)) {
-    throw new TypeError(`${name} must be https (plain http on loopback only)`)
+    throw argumentError(
+      'ERR_INVALID_ARG_VALUE',
+      `${name} must be https (plain http on loopback only)`,
+    )
   }
   return url
 }
@@ -118,7 +121,8 @@ export function createUmaClient(options: UmaFetchOptions): UmaClient {
         requireString(input.claimsRedirectUri, 'claimsRedirectUri'),
         'claimsRedirectUri',
       )
-      if (redirectUri.hash !== '') throw new TypeError('claimsRedirectUri must have no fragment')
+      if (redirectUri.hash !== '')
+        throw argumentError('ERR_INVALID_ARG_VALUE', 'claimsRedirectUri must have no fragment')
       const state = requireString(input.state, 'state')
       let base = input.redirectUser
       if (base === undefined) {
@@ -147,7 +151,7 @@ export function createUmaClient(options: UmaFetchOptions): UmaClient {
       try {
         url = new URL(callbackUrl)
       } catch {
-        throw new TypeError('callbackUrl must be an absolute URL')
+        throw argumentError('ERR_INVALID_ARG_VALUE', 'callbackUrl must be an absolute URL')
       }
       const params = url.searchParams
       if (params.get('state') !== requireString(expected.state, 'state')) {
