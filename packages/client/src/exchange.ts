@@ -3,7 +3,8 @@
  * (pushed claims on `need_info`, polling `request_submitted`, dropping a refused RPT), each
  * bounded.
  */
-import { argumentError, isUmaError, type RequiredClaim } from '@uma-kit/core'
+import { isUmaError, type RequiredClaim } from '@uma-kit/core'
+import { argumentError } from '@uma-kit/core/internal'
 import type { GrantClient } from './grant.js'
 import type { GrantedRpt } from './grant-response.js'
 import type { ClaimToken, ResolvedClientOptions } from './options.js'

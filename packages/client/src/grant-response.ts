@@ -5,16 +5,18 @@
  */
 import {
   UmaError,
+  type RequiredClaim,
+  type UmaErrorCode,
+  type UmaServerMetadata,
+} from '@uma-kit/core'
+import {
   isJsonObject,
   numberMember,
   readErrorBody,
   stringMember,
   type AsResponse,
   type JsonObject,
-  type RequiredClaim,
-  type UmaErrorCode,
-  type UmaServerMetadata,
-} from '@uma-kit/core'
+} from '@uma-kit/core/internal'
 
 /** A granted RPT. */
 export interface GrantedRpt {
@@ -46,7 +48,7 @@ function readSuccess(response: AsResponse): GrantedRpt {
   const rpt = body && (stringMember(body, 'access_token') ?? stringMember(body, 'rpt'))
   if (body === undefined || rpt === undefined || rpt === '') {
     throw new UmaError('invalid_response', `${PURPOSE}: the answer holds no access_token`, {
-      status: response.status,
+      asStatus: response.status,
     })
   }
   const granted: GrantedRpt = { rpt, upgraded: body.upgraded === true }
@@ -116,7 +118,7 @@ function needInfo(
   error: string | undefined,
 ): UmaError {
   return new UmaError('need_info', 'the authorization server needs claims (need_info)', {
-    status: response.status,
+    asStatus: response.status,
     ticket: stringMember(source, 'ticket'),
     requiredClaims: readRequiredClaims(source.required_claims),
     redirectUser: readRedirectUser(source.redirect_user, metadata),
@@ -157,7 +159,7 @@ function errorOf(
   },
 ): UmaError {
   return new UmaError(code, MESSAGES[code] ?? `${PURPOSE} failed (${code})`, {
-    status: response.status,
+    asStatus: response.status,
     ...details,
   })
 }
@@ -188,7 +190,7 @@ export function readGrantResponse(
   const details = { error: info.error, errorDescription: info.errorDescription }
   if (response.status >= 500) {
     throw new UmaError('as_error', `${PURPOSE} answered HTTP ${response.status}`, {
-      status: response.status,
+      asStatus: response.status,
       ...details,
     })
   }
@@ -232,7 +234,7 @@ export function readGrantResponse(
   }
   const suffix = info.error === undefined ? '' : ` (${info.error})`
   throw new UmaError('as_error', `${PURPOSE} answered HTTP ${response.status}${suffix}`, {
-    status: response.status,
+    asStatus: response.status,
     ...details,
   })
 }

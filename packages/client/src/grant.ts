@@ -1,17 +1,14 @@
 /**
- * @module The uma-ticket grant request (UMA Grant §3.3.1): openid-client writes it, uma-kit reads
+ * @module The uma-ticket grant request (UMA Grant §3.3.1): oauth4webapi writes it, uma-kit reads
  * the answer leniently.
  */
 import {
   UMA_TICKET_GRANT,
   UmaError,
-  callOAuthEndpoint,
-  isUmaError,
-  resolveMetadata,
   type DiscoveryCache,
   type UmaServerMetadata,
 } from '@uma-kit/core'
-import { None, genericGrantRequest } from 'openid-client'
+import { bearerClientAuth, callOAuthEndpoint, resolveMetadata } from '@uma-kit/core/internal'
 import { readGrantResponse, type GrantedRpt } from './grant-response.js'
 import type { ClaimToken, ResolvedClientOptions } from './options.js'
 
@@ -74,25 +71,18 @@ export function createGrantClient(
       const scope = request.scope ?? options.scope
       if (scope !== undefined) params.scope = scope
       const partyToken = await requestingPartyToken(options)
-      const result = await callOAuthEndpoint(
+      const response = await callOAuthEndpoint(
         as,
         {
           clientId: options.clientId,
           // Keycloak identifies the requesting party by its bearer token; one Authorization only
-          clientAuth: partyToken === undefined ? options.clientAuth : None(),
-          headers: partyToken === undefined ? undefined : { authorization: `Bearer ${partyToken}` },
+          clientAuth: partyToken === undefined ? options.clientAuth : bearerClientAuth(partyToken),
           timeoutMs: options.timeoutMs,
           fetch: options.fetch,
         },
         'UMA grant request',
-        (config) => genericGrantRequest(config, UMA_TICKET_GRANT, params),
+        { kind: 'grant', grantType: UMA_TICKET_GRANT, parameters: params },
       )
-      if (result.response === undefined) {
-        if (isUmaError(result.rejection)) throw result.rejection
-        throw new UmaError('invalid_request', 'the UMA grant request could not be made', {
-          cause: result.rejection,
-        })
-      }
       const sensitive = [
         ...options.sensitive,
         ...[
@@ -103,7 +93,7 @@ export function createGrantClient(
           partyToken,
         ].filter((value): value is string => value !== undefined),
       ]
-      return readGrantResponse(result.response, as, sensitive)
+      return readGrantResponse(response, as, sensitive)
     },
   }
 }

@@ -2,19 +2,18 @@
  * @module The options of `createUmaFetch`, `createUmaClient` and `umaInterceptor`, checked once
  * so that a mistake shows at construction, not on the first 401.
  */
+import type { ClientAuth, RequiredClaim, UmaServerMetadata } from '@uma-kit/core'
 import {
   DEFAULT_TIMEOUT_MS,
   argumentError,
   checkManualMetadata,
   describeReceived,
   isLoopbackUrl,
+  noClientAuth,
   normalizeIssuer,
   readOptions,
   resolveClientAuth,
-  type RequiredClaim,
-  type UmaServerMetadata,
-} from '@uma-kit/core'
-import type { ClientAuth } from 'openid-client'
+} from '@uma-kit/core/internal'
 
 /** What the `claims` callback is told. */
 export interface ClaimsContext {
@@ -200,7 +199,8 @@ export function resolveClientOptions(value: unknown): ResolvedClientOptions {
   return Object.freeze({
     trustedIssuers: Object.freeze(trustedIssuers),
     clientId: options.clientId,
-    clientAuth: resolveClientAuth(options.clientSecret, options.clientAuth),
+    // a public client is legitimate here (Keycloak's requesting-party token, SolidLab)
+    clientAuth: resolveClientAuth(options.clientSecret, options.clientAuth) ?? noClientAuth(),
     requestingPartyToken: options.requestingPartyToken,
     claims: options.claims,
     pollMaxWaitMs,

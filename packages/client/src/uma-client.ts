@@ -2,7 +2,8 @@
  * @module `createUmaClient`: the grant and claims-gathering steps for code that handles the
  * UMA challenge itself (UMA Grant §3.3.1–3.3.3).
  */
-import { UmaError, argumentError } from '@uma-kit/core'
+import { UmaError } from '@uma-kit/core'
+import { argumentError } from '@uma-kit/core/internal'
 import { createEngine } from './engine.js'
 import { isHttpsOrLoopback, type UmaFetchOptions } from './options.js'
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { HttpResponse, delay, http, type JsonBodyType } from 'msw'
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { discover } from './discovery.js'
 import { isUmaError } from './errors.js'
 
@@ -170,8 +170,10 @@ describe('discover', () => {
         })
       }),
     )
-    await expectUmaError(discover('https://as.example'), 'issuer_mismatch')
+    const err = await expectUmaError(discover('https://as.example'), 'issuer_mismatch')
     expect(tried).toHaveLength(1)
+    // the message names what was found, so a misconfiguration can be seen at a glance
+    expect(err.message).toContain('"https://evil.example"')
   })
 
   it('answers issuer_mismatch for a document without issuer', async () => {
@@ -221,6 +223,50 @@ describe('discover', () => {
       'discovery_failed',
     )
     expect(err.message).toContain('https://wso2.example:9443/oauth2/token')
+    // every place tried is named, with what it answered
+    expect(err.message).toContain(
+      'https://wso2.example:9443/oauth2/token/.well-known/uma2-configuration (HTTP 404)',
+    )
+    expect(err.message).toContain(
+      'https://wso2.example:9443/.well-known/uma2-configuration/oauth2/token (HTTP 404)',
+    )
+    expect(err.message).toContain(
+      'https://wso2.example:9443/oauth2/token/.well-known/uma-configuration (HTTP 404)',
+    )
+  })
+
+  it('bounds the whole discovery by timeoutMs, not each of the three places', async () => {
+    // a clock that the fake AS moves on: the first place answers 404 after 150 ms of a 100 ms bound
+    let clock = 1_000_000
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => clock)
+    const tried: string[] = []
+    const slow404: typeof fetch = (input) => {
+      tried.push(input instanceof Request ? input.url : input.toString())
+      clock += 150
+      return Promise.resolve(new Response('Not Found', { status: 404 }))
+    }
+    try {
+      const err = await expectUmaError(
+        discover('https://as.example/r', { timeoutMs: 100, fetch: slow404 }),
+        'as_unreachable',
+      )
+      expect(err.message).toContain('deadline')
+      expect(tried).toHaveLength(1)
+    } finally {
+      now.mockRestore()
+    }
+  })
+
+  it('refuses an issuer that is plain http off loopback, sending nothing', async () => {
+    let calls = 0
+    server.use(
+      http.get('*', () => {
+        calls++
+        return HttpResponse.json({})
+      }),
+    )
+    await expectUmaError(discover('http://as.example'), 'insecure_endpoint')
+    expect(calls).toBe(0)
   })
 
   it('answers discovery_failed for HTML served with 200 everywhere', async () => {
@@ -286,7 +332,7 @@ describe('discover', () => {
   it('answers as_error for a 5xx, with the status', async () => {
     server.use(http.get('*', () => HttpResponse.text('oops', { status: 503 })))
     const err = await expectUmaError(discover('https://as.example'), 'as_error')
-    expect(err).toMatchObject({ status: 503 })
+    expect(err).toMatchObject({ asStatus: 503 })
   })
 
   it('answers as_unreachable when the connection fails', async () => {

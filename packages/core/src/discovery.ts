@@ -79,7 +79,7 @@ export function validateMetadata(document: unknown, issuer: string): UmaServerMe
   if (!sameIssuer(document.issuer, issuer)) {
     throw new UmaError(
       'issuer_mismatch',
-      `the metadata document found for ${issuer} names another issuer`,
+      `the metadata document found for ${issuer} names the issuer ${describeIssuer(document.issuer)}`,
     )
   }
   const metadata = new Map<string, unknown>(Object.entries(document))
@@ -95,6 +95,13 @@ export function validateMetadata(document: unknown, issuer: string): UmaServerMe
     throw new UmaError('discovery_failed', `the metadata of ${issuer} has no valid token_endpoint`)
   }
   return Object.freeze(Object.fromEntries(metadata)) as UmaServerMetadata
+}
+
+/** The issuer a document names, for a message: a URL-ish string, cut short, or what it is. */
+function describeIssuer(value: unknown): string {
+  if (typeof value !== 'string') return value === undefined ? 'none' : `of type ${typeof value}`
+  const shown = value.length > 200 ? `${value.slice(0, 200)}…` : value
+  return JSON.stringify(shown)
 }
 
 /** How long a response may be reused, from `Cache-Control` (`no-store`, `no-cache` → 0). */
@@ -132,26 +139,42 @@ function checkFetch(value: unknown): typeof fetch | undefined {
   )
 }
 
-async function discoverWithAge(
-  issuer: string,
-  options: { fetch: typeof fetch | undefined; timeoutMs: number; signal?: AbortSignal | undefined },
-): Promise<Discovered> {
-  let reason = 'no metadata document was found'
+/** Options of one discovery, inside the packages. */
+export interface DiscoveryCallOptions {
+  readonly fetch: typeof fetch | undefined
+  /** Bound on the whole discovery, every place tried included. */
+  readonly timeoutMs: number
+  readonly signal?: AbortSignal | undefined
+  /** When the operation the discovery belongs to must be over (ms since the epoch). */
+  readonly deadline?: number | undefined
+}
+
+async function discoverWithAge(issuer: string, options: DiscoveryCallOptions): Promise<Discovered> {
+  // one bound for every place tried: three fallbacks must not make three timeouts
+  const deadline = Math.min(options.deadline ?? Infinity, Date.now() + options.timeoutMs)
+  const tried: string[] = []
   for (const url of candidateUrls(issuer)) {
     const response = await callAs(
       url,
       { method: 'GET', headers: { accept: 'application/json' } },
-      { ...options, purpose: 'discovery' },
+      { ...options, deadline, purpose: 'discovery' },
     )
     if (response.status >= 500) {
-      throw new UmaError('as_error', `discovery of ${issuer} answered HTTP ${response.status}`, {
-        status: response.status,
-      })
+      throw new UmaError(
+        'as_error',
+        `discovery of ${issuer} answered HTTP ${response.status} at ${url}`,
+        {
+          asStatus: response.status,
+        },
+      )
     }
-    if (response.status < 200 || response.status > 299) continue
+    if (response.status < 200 || response.status > 299) {
+      tried.push(`${url} (HTTP ${response.status})`)
+      continue
+    }
     if (!response.isJson) {
       // a catch-all HTML page at one place does not rule out a document at the next
-      reason = 'the metadata document is not JSON'
+      tried.push(`${url} (not JSON)`)
       continue
     }
     return {
@@ -159,7 +182,10 @@ async function discoverWithAge(
       maxAgeSeconds: maxAgeSeconds(response),
     }
   }
-  throw new UmaError('discovery_failed', `discovery of ${issuer} failed: ${reason}`)
+  throw new UmaError(
+    'discovery_failed',
+    `discovery of ${issuer} failed: no metadata document at ${tried.join(', ')}`,
+  )
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 describe('UmaError', () => {
   it('carries its code, status and UMA fields', () => {
     const err = new UmaError('need_info', 'the AS needs claims', {
-      status: 403,
+      asStatus: 403,
       ticket: 't2',
       requiredClaims: [{ name: 'email' }],
       redirectUser: 'https://as.example/claims?id=1',
@@ -21,7 +21,8 @@ describe('UmaError', () => {
     expect(err).toMatchObject({
       name: 'UmaError',
       code: 'need_info',
-      status: 403,
+      status: 500,
+      asStatus: 403,
       ticket: 't2',
       requiredClaims: [{ name: 'email' }],
       redirectUser: 'https://as.example/claims?id=1',
@@ -32,7 +33,7 @@ describe('UmaError', () => {
   it('leaves the ticket, the cause and the stack out of toJSON', () => {
     const cause = { access_token: 'secret-rpt', error: 'x' }
     const err = new UmaError('request_submitted', 'pending', {
-      status: 403,
+      asStatus: 403,
       ticket: 'secret-ticket',
       interval: 5,
       cause,
@@ -44,10 +45,23 @@ describe('UmaError', () => {
       name: 'UmaError',
       code: 'request_submitted',
       message: 'pending',
-      status: 403,
+      asStatus: 403,
       interval: 5,
     })
     expect(err.cause).toBe(cause)
+  })
+
+  it('always has status 500 and expose false, so a framework never answers with the AS status', () => {
+    const err = new UmaError('unauthorized', 'the PAT was refused', { asStatus: 401 })
+    expect(err.status).toBe(500)
+    expect(err.expose).toBe(false)
+    expect(err.asStatus).toBe(401)
+  })
+
+  it('keeps messages on one line and bounded', () => {
+    const err = new UmaError('as_error', `line1\r\nline2 ${'x'.repeat(5000)}`)
+    expect(err.message).not.toMatch(/[\r\n]/)
+    expect(err.message.length).toBeLessThanOrEqual(1001)
   })
 
   it('has no own enumerable properties for fields it was not given', () => {

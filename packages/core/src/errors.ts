@@ -15,7 +15,12 @@ import type { RequiredClaim } from './types.js'
  * - Protection API (UMA FedAuthz): `invalid_resource_id`, `not_found`, `conflict`,
  *   `invalid_request`, `unauthorized` (the PAT or the client credentials were refused).
  * - Client side: `invalid_client`, `invalid_rpt`, `state_mismatch`, `body_not_replayable`.
- * - Resource server: `resource_unresolved` (the resource resolver failed).
+ * - Resource server: `resource_unresolved` (the resource resolver failed), `unknown_issuer` (a
+ *   resource names an AS that is not configured), `ticket_not_issued` (the permission endpoint
+ *   answered without a ticket, as SolidLab's does for resources it deems public), `overloaded`
+ *   (the RS's own bound on calls to the AS was reached).
+ * - Security: `insecure_endpoint` (an endpoint credentials would go to is neither `https` nor
+ *   loopback `http`; nothing was sent).
  */
 export type UmaErrorCode =
   | 'need_info'
@@ -39,6 +44,10 @@ export type UmaErrorCode =
   | 'state_mismatch'
   | 'body_not_replayable'
   | 'resource_unresolved'
+  | 'unknown_issuer'
+  | 'ticket_not_issued'
+  | 'overloaded'
+  | 'insecure_endpoint'
 
 /** Every {@link UmaErrorCode}, for validation and exhaustive tests. */
 export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
@@ -63,12 +72,16 @@ export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
   'state_mismatch',
   'body_not_replayable',
   'resource_unresolved',
+  'unknown_issuer',
+  'ticket_not_issued',
+  'overloaded',
+  'insecure_endpoint',
 ] as const)
 
 /** Optional details of an {@link UmaError}. */
 export interface UmaErrorDetails {
-  /** HTTP status of the response behind the error, where there was one. */
-  status?: number | undefined
+  /** HTTP status of the AS's response behind the error, where there was one. */
+  asStatus?: number | undefined
   /** The newest permission ticket (`need_info`, `request_submitted`). */
   ticket?: string | undefined
   /** Claims the AS asked for (`need_info`). */
@@ -81,9 +94,15 @@ export interface UmaErrorDetails {
   error?: string | undefined
   /** The AS's `error_description`, where it sent one. */
   errorDescription?: string | undefined
-  /** The underlying error or the AS's parsed error body. Never serialised by `toJSON`. */
+  /**
+   * The underlying error, or the AS's error body with every value uma-kit sent scrubbed out.
+   * Never serialised by `toJSON`.
+   */
   cause?: unknown
 }
+
+/** Longest message kept; an AS-influenced value cannot make an error unbounded. */
+const MAX_MESSAGE_LENGTH = 1000
 
 const BRAND: unique symbol = Symbol.for('uma-kit.error') as never
 
@@ -93,6 +112,11 @@ const BRAND: unique symbol = Symbol.for('uma-kit.error') as never
  * Messages, `toJSON()` and `String(err)` never carry tokens, tickets, secrets or
  * `Authorization` values; `ticket` is a property for the caller's own use and is left out of
  * `toJSON()`.
+ *
+ * `status` is the HTTP status a web framework should answer with when this error reaches its
+ * error handler: always 500, whatever the AS answered, so that an AS's 400 or 401 never becomes
+ * the client's answer (Express's final handler reads `err.status`). The AS's own status is in
+ * `asStatus`, for logs. `expose` is `false` for the same reason (http-errors' convention).
  *
  * @example
  * ```ts
@@ -104,8 +128,13 @@ const BRAND: unique symbol = Symbol.for('uma-kit.error') as never
 export class UmaError extends Error {
   override readonly name = 'UmaError' as const
   readonly code: UmaErrorCode
+  /** The status to answer with if this error reaches a framework's error handler. */
+  declare readonly status: 500
+  /** Never show this error's message to the client (http-errors' convention). */
+  declare readonly expose: false
   // declared, not defined: absent fields stay absent rather than own `undefined` properties
-  declare readonly status?: number
+  /** The HTTP status the AS answered with, where an answer is behind the error. */
+  declare readonly asStatus?: number
   declare readonly ticket?: string
   declare readonly requiredClaims?: RequiredClaim[]
   declare readonly redirectUser?: string
@@ -119,9 +148,15 @@ export class UmaError extends Error {
    * @param details - status, UMA fields, the AS's error and the cause
    */
   constructor(code: UmaErrorCode, message: string, details: UmaErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    super(
+      boundedMessage(message),
+      details.cause === undefined ? undefined : { cause: details.cause },
+    )
     this.code = code
-    if (details.status !== undefined) this.status = details.status
+    // non-enumerable: constant, and kept out of spreads and logs' property lists
+    Object.defineProperty(this, 'status', { value: 500 })
+    Object.defineProperty(this, 'expose', { value: false })
+    if (details.asStatus !== undefined) this.asStatus = details.asStatus
     if (details.ticket !== undefined) this.ticket = details.ticket
     if (details.requiredClaims !== undefined) this.requiredClaims = details.requiredClaims
     if (details.redirectUser !== undefined) this.redirectUser = details.redirectUser
@@ -139,7 +174,7 @@ export class UmaError extends Error {
    */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message }
-    if (this.status !== undefined) out.status = this.status
+    if (this.asStatus !== undefined) out.asStatus = this.asStatus
     if (this.error !== undefined) out.error = this.error
     if (this.errorDescription !== undefined) out.errorDescription = this.errorDescription
     if (this.requiredClaims !== undefined) out.requiredClaims = this.requiredClaims
@@ -147,6 +182,13 @@ export class UmaError extends Error {
     if (this.interval !== undefined) out.interval = this.interval
     return out
   }
+}
+
+/** Control characters would let an AS-influenced value forge log lines. */
+function boundedMessage(message: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping them is the point
+  const clean = message.replace(/[\u0000-\u001f\u007f]/g, ' ')
+  return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH)}…` : clean
 }
 
 /**

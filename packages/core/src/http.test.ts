@@ -1,9 +1,9 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { HttpResponse, http } from 'msw'
+import { HttpResponse, delay, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { callAs, readErrorBody, redactTokens, unexpectedStatus, type AsResponse } from './http.js'
+import { callAs } from './http.js'
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
@@ -12,18 +12,6 @@ afterAll(() => server.close())
 
 const URL_ = 'https://as.example/endpoint'
 const opts = { timeoutMs: 1000, purpose: 'test call' }
-
-function response(body: unknown, init: { status?: number; type?: string } = {}): AsResponse {
-  const text = typeof body === 'string' ? body : JSON.stringify(body)
-  const isJson = typeof body !== 'string'
-  return {
-    status: init.status ?? 400,
-    headers: new Headers(init.type === undefined ? {} : { 'content-type': init.type }),
-    text,
-    isJson,
-    json: isJson ? body : undefined,
-  }
-}
 
 describe('callAs', () => {
   it('returns any status with the parsed JSON body', async () => {
@@ -106,69 +94,59 @@ describe('callAs', () => {
       server.listen({ onUnhandledRequest: 'error' })
     }
   })
-})
 
-describe('readErrorBody', () => {
-  it.each([
-    ['the OAuth shape', { error: 'invalid_scope', error_description: 'no' }, 'invalid_scope', 'no'],
-    ["WSO2's resource errors", { code: 'not_found', description: 'gone' }, 'not_found', 'gone'],
-    [
-      "WSO2's camelCase",
-      { error: 'invalid_resource_id', errorDescription: 'bad' },
-      'invalid_resource_id',
-      'bad',
-    ],
-    ["CAS's arrays", { code: [404], message: ['Not found'] }, undefined, 'Not found'],
-    [
-      "SolidLab's shape",
-      { status: 403, description: 'Forbidden', message: 'Request denied' },
-      undefined,
-      'Forbidden',
-    ],
-    ['an error code with spaces', { error: 'not a code' }, undefined, undefined],
-  ])('reads %s', (_name, body, error, description) => {
-    expect(readErrorBody(response(body, { type: 'application/json' }))).toEqual({
-      ...(error === undefined ? {} : { error }),
-      ...(description === undefined ? {} : { errorDescription: description }),
-    })
-  })
-
-  it('takes plain text as the description, but never HTML', () => {
-    expect(readErrorBody(response('Bad Request: ticket', { type: 'text/plain' }))).toEqual({
-      errorDescription: 'Bad Request: ticket',
-    })
-    expect(readErrorBody(response('<h1>Error</h1>', { type: 'text/html' }))).toEqual({})
-    expect(readErrorBody(response(''))).toEqual({})
-  })
-
-  it('redacts a token the AS echoes in its description', () => {
-    const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJl'
-    const info = readErrorBody(response({ error: 'invalid_rpt', error_description: `bad ${jwt}` }))
-    expect(info.errorDescription).toBe('bad [redacted]')
-  })
-})
-
-describe('redactTokens', () => {
-  it('redacts JWTs and long opaque strings, keeps ordinary text and cuts long text', () => {
-    expect(redactTokens('token eyJhbGciOi.eyJ4Ijox.sig')).toBe('token [redacted]')
-    expect(redactTokens(`pat ${'A1b2'.repeat(12)} end`)).toBe('pat [redacted] end')
-    expect(redactTokens('Requires uma_protection scope.')).toBe('Requires uma_protection scope.')
-    expect(redactTokens('word '.repeat(100), 20)).toHaveLength(21)
-  })
-})
-
-describe('unexpectedStatus', () => {
-  it("gives as_error with the status and the AS's own error", () => {
-    const err = unexpectedStatus(
-      response({ error: 'server_error', error_description: 'db down' }, { status: 502 }),
-      'introspection',
+  it('refuses an http URL off loopback before sending anything', async () => {
+    let calls = 0
+    server.use(
+      http.get('http://as.example/endpoint', () => {
+        calls++
+        return HttpResponse.json({})
+      }),
     )
-    expect(err).toMatchObject({
-      code: 'as_error',
-      status: 502,
-      error: 'server_error',
-      errorDescription: 'db down',
-      message: 'introspection answered HTTP 502 (server_error)',
+    await expect(callAs('http://as.example/endpoint', {}, opts)).rejects.toMatchObject({
+      name: 'UmaError',
+      code: 'insecure_endpoint',
+      message: expect.stringContaining('http://as.example/endpoint') as unknown,
     })
+    expect(calls).toBe(0)
+  })
+
+  it('sends nothing once the deadline has passed, and bounds the call by what is left', async () => {
+    let calls = 0
+    server.use(
+      http.get(URL_, async () => {
+        calls++
+        await delay('infinite')
+        return HttpResponse.json({})
+      }),
+    )
+    await expect(callAs(URL_, {}, { ...opts, deadline: Date.now() - 1 })).rejects.toMatchObject({
+      code: 'as_unreachable',
+    })
+    expect(calls).toBe(0)
+    const started = Date.now()
+    await expect(
+      callAs(URL_, {}, { ...opts, timeoutMs: 10_000, deadline: Date.now() + 50 }),
+    ).rejects.toMatchObject({ code: 'as_unreachable' })
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('redacts what the request carried from text taken from the answer', async () => {
+    server.use(http.post(URL_, () => HttpResponse.json({ error: 'x' }, { status: 400 })))
+    const res = await callAs(
+      URL_,
+      {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer pat-0123456789abcdef0123456789abcdef',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'token=rpt-secret-value&token_type_hint=access_token',
+      },
+      opts,
+    )
+    expect(
+      res.redact('pat-0123456789abcdef0123456789abcdef / rpt-secret-value / access_token'),
+    ).toBe('[redacted] / [redacted] / access_token')
   })
 })

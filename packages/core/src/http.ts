@@ -3,7 +3,8 @@
  * errors mapped to `UmaError` codes.
  */
 import { UmaError, isUmaError } from './errors.js'
-import { isJsonObject, stringArray } from './json.js'
+import { createRedactor, sentSecrets, type Redactor } from './scrub.js'
+import { checkCredentialUrl } from './url.js'
 
 /** Largest response body read from an AS unless a call says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES: number = 1024 * 1024
@@ -19,8 +20,13 @@ export interface AsCallOptions {
   timeoutMs: number
   /** Largest body read; a longer one is `invalid_response`. Default 1 MiB. */
   maxBodyBytes?: number | undefined
-  /** The caller's own abort signal, combined with the timeout. */
+  /** The caller's own abort signal, combined with the timeout; its reason passes through. */
   signal?: AbortSignal | undefined
+  /**
+   * When the whole operation this call belongs to must be over (ms since the epoch, by
+   * `Date.now()`): the call's bound is the sooner of `timeoutMs` and this.
+   */
+  deadline?: number | undefined
   /** What the call is for, used in error messages: `'discovery'`, `'ticket request'`. */
   purpose: string
 }
@@ -35,6 +41,11 @@ export interface AsResponse {
   readonly isJson: boolean
   /** The parsed body where `isJson`, else `undefined`. */
   readonly json: unknown
+  /**
+   * Scrubs the secrets the request carried (its `Authorization`, its token parameters) out of
+   * text taken from this answer; every error built from it goes through this.
+   */
+  readonly redact: Redactor
 }
 
 function describeUrl(url: string | URL): string {
@@ -97,7 +108,7 @@ export function toUmaError(
 
 function tooLarge(response: Response, limit: number, purpose: string): UmaError {
   return new UmaError('invalid_response', `${purpose}: response body exceeds ${limit} bytes`, {
-    status: response.status,
+    asStatus: response.status,
   })
 }
 
@@ -178,11 +189,14 @@ export async function callAs(
   init: RequestInit,
   options: AsCallOptions,
 ): Promise<AsResponse> {
+  checkCredentialUrl(url, options.purpose)
   const doFetch = options.fetch ?? fetch
-  const timeout = AbortSignal.timeout(options.timeoutMs)
+  const bound = boundMs(options)
+  const timeout = AbortSignal.timeout(bound)
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
+  const headers = new Headers(init.headers)
   try {
-    const response = await doFetch(url, { ...init, redirect: 'manual', signal })
+    const response = await doFetch(url, { ...init, headers, redirect: 'manual', signal })
     const text = await readBody(
       response,
       options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -190,82 +204,22 @@ export async function callAs(
       signal,
     )
     const { isJson, json } = parseJson(text, response.headers.get('content-type'))
-    return { status: response.status, headers: response.headers, text, isJson, json }
+    const redact = createRedactor(sentSecrets(headers, init.body))
+    return { status: response.status, headers: response.headers, text, isJson, json, redact }
   } catch (err) {
-    throw toUmaError(err, options.purpose, url, options.timeoutMs, options.signal)
+    throw toUmaError(err, options.purpose, url, bound, options.signal)
   }
 }
 
-/** What {@link readErrorBody} finds in an error response. */
-export interface AsErrorInfo {
-  /** An OAuth-style error code (`invalid_grant`, Keycloak's `access_denied`, WSO2's `not_found`). */
-  error?: string
-  /** A description, with token-like strings redacted and cut to 300 characters. */
-  errorDescription?: string
-}
-
-const TOKEN_LIKE =
-  /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*|[A-Za-z0-9+/_~.-]{40,}={0,2}/g
-
-/**
- * Replaces JWTs and long opaque strings with `[redacted]`, so an AS that echoes a token in an
- * error description cannot leak it into logs.
- *
- * @param text - text from an AS
- * @param maxLength - cut beyond this many characters
- * @returns the cleaned text
- */
-export function redactTokens(text: string, maxLength = 300): string {
-  const cleaned = text.replace(TOKEN_LIKE, '[redacted]')
-  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength)}…` : cleaned
-}
-
-function firstString(value: unknown): string | undefined {
-  return stringArray(value)[0]
-}
-
-/**
- * Reads an error response leniently (wire.md pitfall 11): `error`/`error_description`,
- * WSO2's `code`/`description` and `errorDescription`, CAS's arrays, SolidLab's `message`, or plain
- * text.
- *
- * @param response - the AS's response
- * @returns the error code and description it gives, if any
- */
-export function readErrorBody(response: AsResponse): AsErrorInfo {
-  const info: AsErrorInfo = {}
-  if (isJsonObject(response.json)) {
-    const body = response.json
-    const code = firstString(body.error) ?? firstString(body.code)
-    if (code !== undefined && /^[\w.:-]{1,100}$/.test(code)) info.error = code
-    const description =
-      firstString(body.error_description) ??
-      firstString(body.errorDescription) ??
-      firstString(body.description) ??
-      firstString(body.message)
-    if (description !== undefined) info.errorDescription = redactTokens(description)
-  } else if (!response.isJson && response.text.trim() !== '') {
-    const contentType = response.headers.get('content-type') ?? ''
-    if (!/html/i.test(contentType)) info.errorDescription = redactTokens(response.text.trim())
+/** The bound of one call: `timeoutMs`, shortened to what is left before the deadline. */
+function boundMs(options: AsCallOptions): number {
+  if (options.deadline === undefined) return options.timeoutMs
+  const left = Math.floor(options.deadline - Date.now())
+  if (left <= 0) {
+    throw new UmaError(
+      'as_unreachable',
+      `${options.purpose} not sent: the deadline of the decision had passed`,
+    )
   }
-  return info
-}
-
-/**
- * The `UmaError` for a status no caller expected: `as_error` (5xx or an unexpected 4xx) with the
- * AS's own error code and description attached.
- *
- * @param response - the AS's response
- * @param purpose - what the call was for
- * @returns the error to throw
- */
-export function unexpectedStatus(response: AsResponse, purpose: string): UmaError {
-  const info = readErrorBody(response)
-  const code = info.error === undefined ? '' : ` (${info.error})`
-  return new UmaError('as_error', `${purpose} answered HTTP ${response.status}${code}`, {
-    status: response.status,
-    error: info.error,
-    errorDescription: info.errorDescription,
-    cause: response.json,
-  })
+  return Math.min(options.timeoutMs, left)
 }

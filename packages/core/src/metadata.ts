@@ -5,12 +5,14 @@ import type { DiscoveryCache } from './discovery.js'
 import { argumentError, describeReceived } from './errors.js'
 import { isJsonObject } from './json.js'
 import type { UmaServerMetadata } from './types.js'
+import { isHttpsOrLoopback } from './url.js'
 
 const URL_MEMBER = /(_endpoint|_uri)$/
 
 /**
  * Validates endpoints configured by hand, for ASes with no discovery document (WSO2 IS, CAS).
- * Members ending in `_endpoint` or `_uri` must be http(s) URLs.
+ * Members ending in `_endpoint` or `_uri` must be `https` URLs (plain `http` on loopback only):
+ * credentials go to them, and keys come from `jwks_uri`.
  *
  * @param value - the `metadata` option
  * @param label - its name, for error messages
@@ -29,14 +31,12 @@ export function checkManualMetadata(
   }
   for (const [name, member] of Object.entries(value)) {
     if (!URL_MEMBER.test(name) || member === undefined) continue
-    let ok = false
-    try {
-      const url = new URL(member as string)
-      ok = typeof member === 'string' && (url.protocol === 'https:' || url.protocol === 'http:')
-    } catch {
-      ok = false
+    if (typeof member !== 'string' || !isHttpsOrLoopback(member)) {
+      throw argumentError(
+        'ERR_INVALID_ARG_VALUE',
+        `${label}.${name} must be an https URL (plain http is allowed on loopback only)`,
+      )
     }
-    if (!ok) throw argumentError('ERR_INVALID_ARG_VALUE', `${label}.${name} must be an http(s) URL`)
   }
   return Object.freeze({ ...value })
 }

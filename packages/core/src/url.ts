@@ -1,7 +1,7 @@
 /**
  * @module Issuer identifiers and endpoint URLs.
  */
-import { argumentError, describeReceived } from './errors.js'
+import { UmaError, argumentError, describeReceived } from './errors.js'
 
 function parseHttpUrl(value: unknown, label: string): URL {
   if (typeof value !== 'string' && !(value instanceof URL)) {
@@ -80,6 +80,67 @@ export function isLoopbackUrl(url: string | URL): boolean {
     host.endsWith('.localhost') ||
     host === '[::1]' ||
     /^127(\.\d{1,3}){3}$/.test(host)
+  )
+}
+
+/**
+ * Whether a URL may carry credentials or a browser: `https`, or plain `http` on a loopback
+ * address (local development and tests). Never throws.
+ *
+ * @param url - an absolute URL
+ * @returns whether it is acceptable
+ */
+export function isHttpsOrLoopback(url: string | URL): boolean {
+  let parsed: URL
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url
+  } catch {
+    return false
+  }
+  return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackUrl(parsed))
+}
+
+/**
+ * Normalises an issuer given in options and refuses one that credentials could not safely go
+ * to: what {@link normalizeIssuer} refuses, and any URL that is neither `https` nor loopback.
+ *
+ * @param issuer - the option's value
+ * @param label - the option's name, for the message
+ * @returns the normalised issuer
+ * @throws {TypeError} `ERR_INVALID_ARG_VALUE`
+ */
+export function normalizeSecureIssuer(issuer: unknown, label: string): string {
+  const normalized = normalizeIssuer(issuer, label)
+  if (!isHttpsOrLoopback(normalized)) {
+    throw argumentError(
+      'ERR_INVALID_ARG_VALUE',
+      `${label} must be https (plain http is allowed on loopback only), received ${normalized}`,
+    )
+  }
+  return normalized
+}
+
+/**
+ * The check made before anything is sent to an AS: its URL must be `https`, or plain `http` on
+ * loopback. An AS's metadata (discovered or hand-set) may name any URL; a token, secret or
+ * ticket must never travel in clear text because a document said so.
+ *
+ * @param url - the endpoint about to be called
+ * @param purpose - what the call is for, for the message
+ * @throws {UmaError} `insecure_endpoint`; nothing has been sent
+ */
+export function checkCredentialUrl(url: string | URL, purpose: string): void {
+  if (isHttpsOrLoopback(url)) return
+  let shown = 'an unparsable URL'
+  try {
+    const parsed = new URL(url)
+    shown = `${parsed.origin}${parsed.pathname}`
+  } catch {
+    // keep the placeholder
+  }
+  throw new UmaError(
+    'insecure_endpoint',
+    `${purpose} refused: ${shown} is not https (plain http is allowed on loopback only)`,
   )
 }
 

@@ -1,12 +1,8 @@
 /**
  * @module The AS's endpoints: set by hand, discovered once, or both (api.md, `metadata`).
  */
-import {
-  UmaError,
-  createDiscoveryCache,
-  resolveMetadata,
-  type UmaServerMetadata,
-} from '@uma-kit/core'
+import { UmaError, createDiscoveryCache, type UmaServerMetadata } from '@uma-kit/core'
+import { resolveMetadata } from '@uma-kit/core/internal'
 import type { ResolvedOptions } from './options.js'
 
 /** Endpoint members of the metadata the RS calls. */

@@ -4,13 +4,12 @@
  */
 import { performance } from 'node:perf_hooks'
 import {
-  argumentError,
-  describeReceived,
   isUmaError,
   type PermissionRequest,
   type RptIntrospection,
   type UmaError,
 } from '@uma-kit/core'
+import { argumentError, describeReceived } from '@uma-kit/core/internal'
 import { challenge, holdsScopes, unreachable, type Allowed, type Denied } from './decision.js'
 import type { DecisionEvent, ResolvedOptions } from './options.js'
 import type { RptCache, RptCheck } from './rpt-cache.js'

@@ -2,7 +2,8 @@
  * @module `createResourceServer`: the options resolved once, and every part wired to one
  * transport, one discovery, one PAT and one RPT cache.
  */
-import { argumentError, type RptIntrospection, type UmaServerMetadata } from '@uma-kit/core'
+import { type RptIntrospection, type UmaServerMetadata } from '@uma-kit/core'
+import { argumentError } from '@uma-kit/core/internal'
 import type { PermissionRequest } from '@uma-kit/core'
 import type { RequestHandler } from 'express'
 import { createMetadataSource } from './as-metadata.js'

@@ -1,16 +1,9 @@
 /**
  * @module RPT introspection (RFC 7662, UMA FedAuthz §5): with the RS's client authentication
- * through openid-client, or with the PAT as a bearer token.
+ * (oauth4webapi writes it), or with the PAT as a bearer token.
  */
-import {
-  UmaError,
-  callAs,
-  callOAuthEndpoint,
-  isJsonObject,
-  type AsResponse,
-  type RptIntrospection,
-} from '@uma-kit/core'
-import { tokenIntrospection } from 'openid-client'
+import { UmaError, type RptIntrospection } from '@uma-kit/core'
+import { callAs, callOAuthEndpoint, isJsonObject, type AsResponse } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
 import type { ResolvedOptions } from './options.js'
 import type { PatProvider } from './pat.js'
@@ -38,19 +31,17 @@ export function readIntrospection(response: AsResponse): RptIntrospection {
     throw new UmaError(
       'unauthorized',
       `introspection refused the resource server (HTTP ${status})`,
-      {
-        status,
-      },
+      { asStatus: status },
     )
   }
   if (status >= 400 && status < 500) return INACTIVE
   if (!isSuccess(status)) {
-    throw new UmaError('as_error', `introspection answered HTTP ${status}`, { status })
+    throw new UmaError('as_error', `introspection answered HTTP ${status}`, { asStatus: status })
   }
   const body = response.json
   if (!isJsonObject(body) || typeof body.active !== 'boolean') {
     throw new UmaError('invalid_response', 'the introspection answer has no boolean "active"', {
-      status,
+      asStatus: status,
     })
   }
   return body.active ? (body as RptIntrospection) : INACTIVE
@@ -85,11 +76,11 @@ export function createIntrospector(
       timeoutMs: options.timeoutMs,
       fetch: fetchImpl,
     }
-    const result = await callOAuthEndpoint(as, settings, 'introspection', (config) =>
-      tokenIntrospection(config, rpt, hintParameters(options)),
-    )
-    if (result.response === undefined) throw result.rejection
-    return result.response
+    return callOAuthEndpoint(as, settings, 'introspection', {
+      kind: 'introspection',
+      token: rpt,
+      parameters: hintParameters(options),
+    })
   }
 
   async function withPat(rpt: string): Promise<AsResponse> {

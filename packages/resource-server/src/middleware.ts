@@ -1,13 +1,8 @@
 /**
  * @module `requireUmaScope`: the Express adapter over `authorize`.
  */
-import {
-  UmaError,
-  argumentError,
-  describeReceived,
-  type Permission,
-  type RptIntrospection,
-} from '@uma-kit/core'
+import { UmaError, type Permission, type RptIntrospection } from '@uma-kit/core'
+import { argumentError, describeReceived } from '@uma-kit/core/internal'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { AuthorizeInput } from './authorize.js'
 import type { Allowed, Denied } from './decision.js'

@@ -1,17 +1,17 @@
 /**
  * @module The options of `createResourceServer`, checked once and frozen.
  */
+import type { ClientAuth, UmaServerMetadata } from '@uma-kit/core'
 import {
   argumentError,
   checkManualMetadata,
   describeReceived,
-  normalizeIssuer,
+  normalizeSecureIssuer,
+  noClientAuth,
   readOptions,
   resolveClientAuth,
-  type UmaServerMetadata,
-} from '@uma-kit/core'
+} from '@uma-kit/core/internal'
 import type { Request, Response } from 'express'
-import type { ClientAuth } from 'openid-client'
 import type { Denied } from './decision.js'
 
 /** Resolves the resource id a request is about. */
@@ -239,14 +239,23 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     throw argumentError('ERR_INVALID_ARG_TYPE', 'createResourceServer needs an options object')
   }
   const o = readOptions<ResourceServerOptions>(input, 'options')
-  const clientAuth = resolveClientAuth(o.clientSecret, o.clientAuth)
-  const hasClientCredentials = o.clientSecret !== undefined || o.clientAuth !== undefined
+  const given = resolveClientAuth(o.clientSecret, o.clientAuth)
+  const pat = optionalFunction<() => Promise<string>>('pat', o.pat)
+  // without credentials a PAT request would go out unauthenticated and fail like a wrong secret
+  if (given === undefined && pat === undefined) {
+    throw argumentError(
+      'ERR_INVALID_ARG_VALUE',
+      'createResourceServer needs options.clientSecret, options.clientAuth or options.pat: the resource server authenticates to its AS (for a client that must not authenticate, pass clientAuth: None() from openid-client)',
+    )
+  }
+  const clientAuth = given ?? noClientAuth()
+  const hasClientCredentials = given !== undefined
   return Object.freeze({
-    issuer: normalizeIssuer(o.issuer, 'options.issuer'),
+    issuer: normalizeSecureIssuer(o.issuer, 'options.issuer'),
     clientId: requiredString('clientId', o.clientId),
     clientAuth,
     hasClientCredentials,
-    pat: optionalFunction<() => Promise<string>>('pat', o.pat),
+    pat,
     patScope: o.patScope === undefined ? 'uma_protection' : requiredString('patScope', o.patScope),
     realm: resolveRealm(o.realm),
     resource: optionalFunction<ResourceResolver>('resource', o.resource),

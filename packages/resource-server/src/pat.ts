@@ -3,17 +3,15 @@
  * client-credentials grant, reused until shortly before it expires, renewed by one call however
  * many requests wait, and renewed once when the AS refuses it.
  */
+import { UmaError } from '@uma-kit/core'
 import {
-  UmaError,
   callOAuthEndpoint,
   createSingleFlight,
   isJsonObject,
   numberMember,
   stringMember,
   type AsResponse,
-  type OAuthCallResult,
-} from '@uma-kit/core'
-import { clientCredentialsGrant } from 'openid-client'
+} from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
 import type { ResolvedOptions } from './options.js'
 import { isPatRejected, isSuccess, protectionError } from './protection-errors.js'
@@ -39,25 +37,20 @@ interface HeldPat {
   renewAt: number
 }
 
-/** Reads the PAT from openid-client's verdict or, leniently, from the raw answer. */
-function readPat(result: OAuthCallResult<{ access_token: string; expires_in?: number }>): {
+/** Reads the PAT leniently from the token endpoint's answer (any 2xx, any `token_type`). */
+function readPat(response: AsResponse): {
   token: string
   expiresIn: number | undefined
 } {
-  if (result.value !== undefined) {
-    return { token: result.value.access_token, expiresIn: result.value.expires_in }
-  }
-  const response = result.response
-  if (response === undefined) throw result.rejection
   const body = isJsonObject(response.json) ? response.json : undefined
   const token = body === undefined ? undefined : stringMember(body, 'access_token')
-  // openid-client refuses a missing token_type; a PAT is a bearer token whatever it says
+  // a PAT is a bearer token whatever its token_type says, or without one
   if (isSuccess(response.status) && body !== undefined && token !== undefined) {
     return { token, expiresIn: numberMember(body, 'expires_in') }
   }
   if (isSuccess(response.status)) {
     throw new UmaError('invalid_response', 'the PAT response holds no access_token', {
-      status: response.status,
+      asStatus: response.status,
     })
   }
   throw protectionError(response, 'PAT request')
@@ -90,10 +83,12 @@ export function createPatProvider(
       timeoutMs: options.timeoutMs,
       fetch: fetchImpl,
     }
-    const result = await callOAuthEndpoint(as, settings, 'PAT request', (config) =>
-      clientCredentialsGrant(config, { scope: options.patScope }),
-    )
-    const { token, expiresIn } = readPat(result)
+    const response = await callOAuthEndpoint(as, settings, 'PAT request', {
+      kind: 'grant',
+      grantType: 'client_credentials',
+      parameters: { scope: options.patScope },
+    })
+    const { token, expiresIn } = readPat(response)
     const lifetime = expiresIn === undefined ? Infinity : expiresIn * 1000
     held = { token, renewAt: now() + Math.max(0, lifetime - RENEW_BEFORE_MS) }
     return token

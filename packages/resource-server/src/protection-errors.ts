@@ -2,7 +2,8 @@
  * @module Protection API answers (UMA FedAuthz §3–§6) turned into `UmaError`s, read leniently
  * (wire.md pitfall 11).
  */
-import { UmaError, readErrorBody, type AsResponse, type UmaErrorCode } from '@uma-kit/core'
+import { UmaError, type UmaErrorCode } from '@uma-kit/core'
+import { readErrorBody, scrubbedCause, type AsResponse } from '@uma-kit/core/internal'
 
 /** OAuth and FedAuthz error codes that keep their name as an `UmaErrorCode`. */
 const KNOWN: ReadonlySet<string> = new Set<UmaErrorCode>([
@@ -35,10 +36,10 @@ export function protectionError(response: AsResponse, purpose: string): UmaError
   const code = named ? (info.error as UmaErrorCode) : codeForStatus(response.status)
   const suffix = info.error === undefined ? '' : ` (${info.error})`
   return new UmaError(code, `${purpose} answered HTTP ${response.status}${suffix}`, {
-    status: response.status,
+    asStatus: response.status,
     error: info.error,
     errorDescription: info.errorDescription,
-    cause: response.json,
+    cause: scrubbedCause(response),
   })
 }
 

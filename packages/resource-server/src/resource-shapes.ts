@@ -2,15 +2,14 @@
  * @module Resource descriptions in and out: what is sent, and how each server's answer is read
  * (wire.md §3.2, §6; pitfalls 8–10).
  */
+import { UmaError, type ResourceDescription } from '@uma-kit/core'
 import {
-  UmaError,
   argumentError,
   describeReceived,
   isJsonObject,
   type AsResponse,
   type JsonObject,
-  type ResourceDescription,
-} from '@uma-kit/core'
+} from '@uma-kit/core/internal'
 
 function scopeName(scope: unknown): string | undefined {
   if (typeof scope === 'string') return scope === '' ? undefined : scope
@@ -80,7 +79,7 @@ export function idFromCreation(response: AsResponse): {
   const id = idMember(body) ?? idMember(unwrapEntity(body)) ?? idFromLocation(response.headers)
   if (id === undefined) {
     throw new UmaError('invalid_response', 'the resource creation answer holds no _id', {
-      status: response.status,
+      asStatus: response.status,
     })
   }
   const policy = body.user_access_policy_uri
@@ -113,7 +112,7 @@ export function readDescription(
 ): ResourceDescription & { _id: string } {
   if (!isJsonObject(response.json)) {
     throw new UmaError('invalid_response', 'the resource read answer is not a JSON object', {
-      status: response.status,
+      asStatus: response.status,
     })
   }
   const body = unwrapEntity(response.json)

@@ -2,8 +2,8 @@
  * @module The Resource Registration API (UMA FedAuthz §3), with the PAT, tolerant of the ways
  * real servers answer (wire.md §3.2, pitfalls 8–14).
  */
+import { UmaError, type ResourceDescription } from '@uma-kit/core'
 import {
-  UmaError,
   appendPathSegment,
   argumentError,
   callAs,
@@ -11,8 +11,7 @@ import {
   describeReceived,
   type AsResponse,
   type JsonObject,
-  type ResourceDescription,
-} from '@uma-kit/core'
+} from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
 import type { ResolvedOptions } from './options.js'
 import type { PatProvider } from './pat.js'
@@ -55,7 +54,7 @@ function checkId(id: unknown): string {
 function readIds(response: AsResponse): string[] {
   if (!Array.isArray(response.json)) {
     throw new UmaError('invalid_response', 'the resource list is not a JSON array', {
-      status: response.status,
+      asStatus: response.status,
     })
   }
   // CAS lists numbers (wire.md §6.2)

@@ -2,13 +2,8 @@
  * @module Checked RPTs kept in memory, keyed by the SHA-256 of the token, never the token.
  */
 import { hash } from 'node:crypto'
-import {
-  createSingleFlight,
-  isJsonObject,
-  normalizePermissions,
-  numberMember,
-  type RptIntrospection,
-} from '@uma-kit/core'
+import { normalizePermissions, type RptIntrospection } from '@uma-kit/core'
+import { createSingleFlight, isJsonObject, numberMember } from '@uma-kit/core/internal'
 import { decodeJwt } from 'jose'
 import { LRUCache } from 'lru-cache'
 import type { CheckedRpt } from './decision.js'

@@ -2,15 +2,14 @@
  * @module Permission tickets (UMA FedAuthz §4): what the RS asks for when a request comes
  * without enough permission.
  */
+import { UmaError, type PermissionRequest } from '@uma-kit/core'
 import {
-  UmaError,
   argumentError,
   callAs,
   describeReceived,
   isJsonObject,
   stringMember,
-  type PermissionRequest,
-} from '@uma-kit/core'
+} from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
 import type { ResolvedOptions } from './options.js'
 import type { PatProvider } from './pat.js'
@@ -107,7 +106,7 @@ export function createTicketRequester(
     // SolidLab answers 200 with no body when it needs no ticket: never read that as "allow"
     if (ticket === undefined) {
       throw new UmaError('invalid_response', 'the permission endpoint gave no ticket', {
-        status: response.status,
+        asStatus: response.status,
       })
     }
     return ticket

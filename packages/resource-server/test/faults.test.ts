@@ -53,6 +53,7 @@ describe('an RS facing a faulty AS', () => {
     const closed = createResourceServer({
       issuer: 'http://127.0.0.1:9',
       clientId: 'rs',
+      clientSecret: 's',
       timeoutMs: 250,
     })
     const decision = await closed.authorize({

@@ -116,7 +116,7 @@ describe('introspection', () => {
 
   it('hands a refused RS (401 from introspection) to the caller as unauthorized, not as inactive', async () => {
     const { rs, decide } = setup('keycloak', { clientSecret: 'wrong' })
-    await expect(decide()).rejects.toMatchObject({ code: 'unauthorized', status: 401 })
+    await expect(decide()).rejects.toMatchObject({ code: 'unauthorized', asStatus: 401 })
     await rs.close()
   })
 

@@ -117,7 +117,7 @@ describe('the PAT', () => {
     )
     await expect(rs.requestTicket(PERMISSION)).rejects.toMatchObject({
       code: 'unauthorized',
-      status: 401,
+      asStatus: 401,
     })
     expect(tries).toBe(2)
     await rs.close()
@@ -141,7 +141,7 @@ describe('the PAT', () => {
   it('rejects with unauthorized, without the secret, when the client credentials are refused', async () => {
     const { rs } = setup({ clientSecret: 'wrong-secret-value' })
     const err = await rs.requestTicket(PERMISSION).catch((e: unknown) => e)
-    expect(err).toMatchObject({ name: 'UmaError', code: 'unauthorized', status: 401 })
+    expect(err).toMatchObject({ name: 'UmaError', code: 'unauthorized', asStatus: 401 })
     expect(JSON.stringify(err) + String(err)).not.toContain('wrong-secret-value')
     await rs.close()
   })

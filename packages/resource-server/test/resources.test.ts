@@ -124,7 +124,11 @@ describe('resources, spec shape', () => {
           : HttpResponse.json(body, { status }),
       ),
     )
-    await expect(rs.resources.read('r7')).rejects.toMatchObject({ name: 'UmaError', code, status })
+    await expect(rs.resources.read('r7')).rejects.toMatchObject({
+      name: 'UmaError',
+      code,
+      asStatus: status,
+    })
     await rs.close()
   })
 
