@@ -12,7 +12,7 @@ import {
   type AuthorizationServer,
 } from '@uma-kit/example-authorization-server'
 import { startPhotoServer, type PhotoServer } from '@uma-kit/example-photos'
-import type { ResourceServerOptions } from '@uma-kit/resource-server'
+import type { SingleAsOptions } from '@uma-kit/resource-server'
 
 export interface Stack {
   readonly as: AuthorizationServer
@@ -27,7 +27,7 @@ export async function startStack(
   options: {
     mode?: AsMode
     lifetimes?: Partial<AsConfig['lifetimes']>
-    resourceServer?: Partial<ResourceServerOptions>
+    resourceServer?: Partial<SingleAsOptions> | undefined
   } = {},
 ): Promise<Stack> {
   const base = await loadConfig(PHOTOS_CONFIG_URL)

@@ -9,7 +9,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler } 
 import {
   createResourceServer,
   type ResourceServer,
-  type ResourceServerOptions,
+  type SingleAsOptions,
 } from '@uma-kit/resource-server'
 
 /** The smallest JPEG there is (1×1 grey): the demo is about access, not pixels. */
@@ -33,7 +33,7 @@ export interface PhotoServerOptions {
   /** @default 0 (a free port) */
   port?: number
   /** Passed through to `createResourceServer` (timeouts, caching, `onDecision`, ...). */
-  resourceServer?: Partial<ResourceServerOptions>
+  resourceServer?: Partial<SingleAsOptions> | undefined
   /** Errors the RS hands to Express (`next(err)`), for the caller to log. */
   onError?: (err: unknown) => void
 }

@@ -21,6 +21,8 @@ import type { RequiredClaim } from './types.js'
  *   (the RS's own bound on calls to the AS was reached).
  * - Security: `insecure_endpoint` (an endpoint credentials would go to is neither `https` nor
  *   loopback `http`; nothing was sent).
+ * - `internal_error`: a fault inside uma-kit or a callback it called, wrapped so that only an
+ *   `UmaError` reaches a framework's error handler.
  */
 export type UmaErrorCode =
   | 'need_info'
@@ -48,6 +50,7 @@ export type UmaErrorCode =
   | 'ticket_not_issued'
   | 'overloaded'
   | 'insecure_endpoint'
+  | 'internal_error'
 
 /** Every {@link UmaErrorCode}, for validation and exhaustive tests. */
 export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
@@ -76,6 +79,7 @@ export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
   'ticket_not_issued',
   'overloaded',
   'insecure_endpoint',
+  'internal_error',
 ] as const)
 
 /** Optional details of an {@link UmaError}. */

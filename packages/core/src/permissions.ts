@@ -29,12 +29,13 @@ function readPermission(entry: unknown): Permission | undefined {
     stringMember(entry, 'resource_set_id')
   if (resourceId === undefined) return undefined
   const permission: Permission = { resource_id: resourceId, resource_scopes: readScopes(entry) }
-  const exp = numberMember(entry, 'exp')
-  const iat = numberMember(entry, 'iat')
-  const nbf = numberMember(entry, 'nbf')
-  if (exp !== undefined) permission.exp = exp
-  if (iat !== undefined) permission.iat = iat
-  if (nbf !== undefined) permission.nbf = nbf
+  for (const name of ['exp', 'iat', 'nbf'] as const) {
+    if (entry[name] === undefined || entry[name] === null) continue
+    const time = numberMember(entry, name)
+    // a time that cannot be read cannot be checked: the permission counts for nothing
+    if (time === undefined) return undefined
+    permission[name] = time
+  }
   return permission
 }
 
@@ -58,7 +59,8 @@ function permissionLists(source: unknown): unknown[][] {
  * and a bare array of permissions. When both `permissions` and `authorization.permissions` are
  * present, both are read.
  *
- * Entries without a resource id are dropped; scopes that are not non-empty strings are dropped;
+ * Entries without a resource id, or with an `exp`, `iat` or `nbf` that is neither a number nor a
+ * numeric string, are dropped; scopes that are not non-empty strings are dropped;
  * an entry with no scopes grants none (the spec's reading; Keycloak's "any scope" is not
  * assumed). Unknown shapes give `[]`. Never throws.
  *

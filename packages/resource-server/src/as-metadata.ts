@@ -1,9 +1,9 @@
 /**
  * @module The AS's endpoints: set by hand, discovered once, or both (api.md, `metadata`).
  */
-import { UmaError, createDiscoveryCache, type UmaServerMetadata } from '@uma-kit/core'
+import { UmaError, type DiscoveryCache, type UmaServerMetadata } from '@uma-kit/core'
 import { resolveMetadata } from '@uma-kit/core/internal'
-import type { ResolvedOptions } from './options.js'
+import type { ResolvedAs } from './as-options.js'
 
 /** Endpoint members of the metadata the RS calls. */
 export type EndpointName =
@@ -26,7 +26,7 @@ export interface MetadataSource {
 }
 
 /** The endpoints this configuration uses on every decision; with all of them set, no discovery. */
-function baseEndpoints(options: ResolvedOptions): EndpointName[] {
+function baseEndpoints(options: ResolvedAs): EndpointName[] {
   const needed: EndpointName[] = ['permission_endpoint']
   if (options.rptValidation !== 'jwt') needed.push('introspection_endpoint')
   if (options.rptValidation !== 'introspect') needed.push('jwks_uri')
@@ -35,17 +35,16 @@ function baseEndpoints(options: ResolvedOptions): EndpointName[] {
 }
 
 /**
- * Creates the metadata source of a resource server.
+ * Creates the metadata source of one AS.
  *
- * @param options - the resolved options
- * @param fetchImpl - the transport's `fetch`
+ * @param options - the AS's resolved options
+ * @param discovery - the resource server's discovery cache (one for every AS)
  * @returns the source
  */
 export function createMetadataSource(
-  options: ResolvedOptions,
-  fetchImpl: typeof fetch,
+  options: ResolvedAs,
+  discovery: DiscoveryCache,
 ): MetadataSource {
-  const discovery = createDiscoveryCache({ fetch: fetchImpl, timeoutMs: options.timeoutMs })
   const base = baseEndpoints(options)
   const resolve = (needed: readonly string[]) =>
     resolveMetadata(options.issuer, options.metadata, needed, discovery)

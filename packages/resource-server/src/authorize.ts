@@ -1,84 +1,43 @@
 /**
- * @module The framework-free decision: does this `Authorization` value carry an RPT that holds
- * these scopes on this resource? If not, a fresh ticket and a UMA challenge.
+ * @module The framework-free decision: does this `Authorization` value carry an RPT that the AS
+ * protecting this resource vouched for, holding these scopes on it? If not, a fresh ticket from
+ * that AS and a UMA challenge naming it.
  */
 import { performance } from 'node:perf_hooks'
-import {
-  isUmaError,
-  type PermissionRequest,
-  type RptIntrospection,
-  type UmaError,
-} from '@uma-kit/core'
+import { UmaError, isUmaError } from '@uma-kit/core'
 import { argumentError, describeReceived } from '@uma-kit/core/internal'
+import type { AsConnection } from './as-connection.js'
+import type { AuthorizationServers } from './authorization-servers.js'
+import { bearerCandidate, bearerToken } from './bearer.js'
+import { decisionContext } from './call-context.js'
+import type { CheckedRpt } from './checked-rpt.js'
 import { challenge, holdsScopes, unreachable, type Allowed, type Denied } from './decision.js'
+import { decisionsObserved, publishDecision } from './diagnostics.js'
 import type { DecisionEvent, ResolvedOptions } from './options.js'
-import type { RptCache, RptCheck } from './rpt-cache.js'
 
 /** What `authorize` decides on. */
 export interface AuthorizeInput {
   /** The request's `Authorization` header, as received. */
   authorization?: string | null | undefined
-  /** The resource the request is about. */
+  /** The resource the request is about: its id at the AS that protects it. */
   resourceId: string
   /** Every scope the request needs. */
-  scopes: string[]
+  scopes: readonly string[]
 }
 
-/** Longest bearer token looked at; a longer one is refused without asking the AS. */
-const MAX_TOKEN_LENGTH = 8192
-/**
- * `Bearer` (any case), spaces, an RFC 6750 §2.1 b64token, optional trailing spaces: one linear
- * pass, since this runs on every request.
- */
-const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*) *$/
-
-/**
- * The bearer token of an `Authorization` value (RFC 6750 §2.1), or `undefined` for anything
- * else: another scheme, no token, extra parts, characters a b64token cannot hold, or a token
- * over 8 KiB.
- *
- * @param authorization - the header value
- * @returns the token
- */
-export function bearerToken(authorization: unknown): string | undefined {
-  if (typeof authorization !== 'string' || authorization.length > MAX_TOKEN_LENGTH + 16) {
-    return undefined
-  }
-  const token = BEARER.exec(authorization)?.[1]
-  return token === undefined || token.length > MAX_TOKEN_LENGTH ? undefined : token
+/** Errors that mean the AS cannot be used now: 403 (with the Warning but for a missing ticket). */
+function isUnavailable(err: unknown): err is UmaError {
+  if (!isUmaError(err)) return false
+  const { code } = err
+  return (
+    code === 'as_unreachable' ||
+    code === 'as_error' ||
+    code === 'invalid_response' ||
+    code === 'ticket_not_issued'
+  )
 }
 
-const SPACE = 32
-
-/**
- * What follows `Bearer ` in an `Authorization` value, spaces trimmed, without checking its
- * characters: enough to look the token up in the cache, where only tokens that passed
- * {@link bearerToken} are ever kept.
- */
-function bearerCandidate(authorization: unknown): string | undefined {
-  if (typeof authorization !== 'string') return undefined
-  const length = authorization.length
-  if (length < 8 || length > MAX_TOKEN_LENGTH + 16 || authorization.charCodeAt(6) !== SPACE) {
-    return undefined
-  }
-  if (authorization.slice(0, 6).toLowerCase() !== 'bearer') return undefined
-  let start = 7
-  while (authorization.charCodeAt(start) === SPACE) start++
-  let end = length
-  while (end > start && authorization.charCodeAt(end - 1) === SPACE) end--
-  return end > start ? authorization.slice(start, end) : undefined
-}
-
-/** The parts `authorize` works with. */
-export interface AuthorizeDeps {
-  readonly options: ResolvedOptions
-  readonly cache: RptCache
-  readonly checkRpt: (rpt: string) => Promise<RptIntrospection>
-  readonly requestTicket: (permissions: PermissionRequest[]) => Promise<string>
-  readonly now: () => number
-}
-
-function checkInput(input: unknown): AuthorizeInput {
+function checkInput(input: unknown): { resourceId: string; scopes: readonly string[] } {
   if (typeof input !== 'object' || input === null) {
     throw argumentError(
       'ERR_INVALID_ARG_TYPE',
@@ -96,90 +55,149 @@ function checkInput(input: unknown): AuthorizeInput {
   ) {
     throw argumentError('ERR_INVALID_ARG_VALUE', 'scopes must be a non-empty array of scope names')
   }
-  return input as AuthorizeInput
+  // the caller keeps its array; the decision keeps a frozen copy
+  return { resourceId, scopes: Object.freeze([...(scopes as string[])]) }
 }
 
-/** Errors that mean the AS cannot be used now: 403 + Warning rather than next(err). */
-function isUnavailable(err: unknown): err is UmaError {
-  return (
-    isUmaError(err) &&
-    (err.code === 'as_unreachable' || err.code === 'as_error' || err.code === 'invalid_response')
-  )
+/** One decision's outcome details, for `onDecision`. */
+interface Observed {
+  cached: boolean
+  issuer?: string
+  rpt?: CheckedRpt
 }
+
+/** The decision at one AS, with scopes already checked and frozen. */
+export type DecideAt = (
+  connection: AsConnection,
+  authorization: unknown,
+  resourceId: string,
+  scopes: readonly string[],
+) => Promise<Allowed | Denied>
 
 /**
- * Creates `authorize`.
+ * Creates the decision: `authorize` for callers, `decideAt` for the middleware.
  *
- * @param deps - options, cache, RPT check, ticket request, clock
- * @returns `authorize`
+ * @param options - the resolved options
+ * @param servers - the ASes
+ * @param resourceMetadataUrl - the RFC 9728 document's URL, named in challenges when served
+ * @param now - the clock
+ * @returns both
  */
 export function createAuthorize(
-  deps: AuthorizeDeps,
-): (input: AuthorizeInput) => Promise<Allowed | Denied> {
-  const { options, cache, checkRpt, requestTicket, now } = deps
-
+  options: ResolvedOptions,
+  servers: AuthorizationServers,
+  resourceMetadataUrl: string | undefined,
+  now: () => number = Date.now,
+): { authorize: (input: AuthorizeInput) => Promise<Allowed | Denied>; decideAt: DecideAt } {
   async function decide(
-    input: AuthorizeInput,
-    observed: { cached: boolean },
+    connection: AsConnection,
+    authorization: unknown,
+    resourceId: string,
+    scopes: readonly string[],
+    observed: Observed,
   ): Promise<Allowed | Denied> {
-    const { resourceId, scopes } = input
+    const { cache } = connection
+    observed.issuer = connection.issuer
+    const context = decisionContext(options.timeoutMs)
     // a cache hit needs no more than the hash of what follows `Bearer `
-    const candidate = bearerCandidate(input.authorization)
+    const candidate = bearerCandidate(authorization)
     const peeked = candidate === undefined ? undefined : cache.peek(candidate)
-    const hit = peeked?.rpt
-    const token = hit === undefined ? bearerToken(input.authorization) : candidate
-    if (token !== undefined) {
-      // on a miss the token is hashed once: the key of the peek serves the load
-      const key = token === candidate ? peeked?.key : undefined
-      const check: RptCheck =
-        hit === undefined ? await cache.check(token, checkRpt, key) : { rpt: hit, cached: true }
-      observed.cached = check.cached
-      if (holdsScopes(check.rpt, resourceId, scopes, now() / 1000, options.clockToleranceSeconds)) {
-        const { introspection, permissions } = check.rpt
-        return { allowed: true, resourceId, scopes: [...scopes], permissions, introspection }
+    let rpt = peeked?.rpt
+    if (rpt !== undefined) observed.cached = true
+    else {
+      const token = bearerToken(authorization)
+      if (token !== undefined) {
+        const check = await cache.check(
+          token,
+          (t) => connection.checkRpt(t, context),
+          token === candidate ? peeked?.key : undefined,
+        )
+        observed.cached = check.cached
+        rpt = check.rpt
+      }
+    }
+    if (rpt !== undefined) {
+      observed.rpt = rpt
+      if (holdsScopes(rpt, resourceId, scopes, now() / 1000, options.clockToleranceSeconds)) {
+        return Object.freeze({
+          allowed: true,
+          resourceId,
+          scopes,
+          permissions: rpt.permissions,
+          introspection: rpt.introspection,
+          issuer: connection.issuer,
+        })
       }
     }
     // a present but insufficient RPT counts as none: a fresh ticket (UMA Grant §3.5)
-    const ticket = await requestTicket([{ resource_id: resourceId, resource_scopes: [...scopes] }])
-    return challenge(options.issuer, ticket, options.realm)
+    const ticket = await connection.requestTicket(
+      [{ resource_id: resourceId, resource_scopes: [...scopes] }],
+      context,
+    )
+    return challenge(connection.issuer, ticket, options.realm, resourceMetadataUrl)
   }
 
   function report(
-    input: AuthorizeInput,
+    resourceId: string,
+    scopes: readonly string[],
     outcome: DecisionEvent['outcome'],
-    cached: boolean,
+    observed: Observed,
     start: number,
+    error?: UmaError,
   ): void {
-    const onDecision = options.onDecision
-    if (onDecision === undefined) return
+    const event: DecisionEvent = {
+      resourceId,
+      scopes: [...scopes],
+      outcome,
+      cached: observed.cached,
+      durationMs: performance.now() - start,
+    }
+    if (observed.issuer !== undefined) event.issuer = observed.issuer
+    if (error !== undefined) event.error = error
+    if (outcome === 'allowed' && observed.rpt !== undefined) {
+      if (observed.rpt.sub !== undefined) event.sub = observed.rpt.sub
+      if (observed.rpt.clientId !== undefined) event.clientId = observed.rpt.clientId
+    }
+    publishDecision(event)
     try {
-      onDecision({
-        resourceId: input.resourceId,
-        scopes: [...input.scopes],
-        outcome,
-        cached,
-        durationMs: performance.now() - start,
-      })
+      options.onDecision?.(event)
     } catch {
       // an observer's failure must not change a decision
     }
   }
 
-  return async function authorize(raw) {
-    const start = options.onDecision === undefined ? 0 : performance.now()
-    const input = checkInput(raw)
-    const observed = { cached: false }
+  const observing = (): boolean => options.onDecision !== undefined || decisionsObserved()
+
+  const decideAt: DecideAt = async (connection, authorization, resourceId, scopes) => {
+    const watch = observing()
+    const start = watch ? performance.now() : 0
+    const observed: Observed = { cached: false }
     try {
-      const decision = await decide(input, observed)
-      report(input, decision.allowed ? 'allowed' : 'challenged', observed.cached, start)
+      const decision = await decide(connection, authorization, resourceId, scopes, observed)
+      if (watch) {
+        report(resourceId, scopes, decision.allowed ? 'allowed' : 'challenged', observed, start)
+      }
       return decision
     } catch (err) {
       if (isUnavailable(err)) {
-        report(input, 'unreachable', observed.cached, start)
+        if (watch) report(resourceId, scopes, 'unreachable', observed, start, err)
         return unreachable(err)
       }
-      report(input, 'error', observed.cached, start)
-      throw err
+      const failure = isUmaError(err)
+        ? err
+        : new UmaError('internal_error', 'the decision failed', { cause: err })
+      if (watch) report(resourceId, scopes, 'error', observed, start, failure)
+      throw failure
     }
+  }
+
+  return {
+    decideAt,
+    async authorize(raw) {
+      const { resourceId, scopes } = checkInput(raw)
+      const authorization = raw.authorization
+      const connection = await servers.forResource(resourceId)
+      return decideAt(connection, authorization, resourceId, scopes)
+    },
   }
 }

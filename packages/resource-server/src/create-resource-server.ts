@@ -1,73 +1,86 @@
 /**
  * @module `createResourceServer`: the options resolved once, and every part wired to one
- * transport, one discovery, one PAT and one RPT cache.
+ * transport, one discovery cache, and one connection per AS (PAT, tickets, RPT checks, cache).
  */
-import { type RptIntrospection, type UmaServerMetadata } from '@uma-kit/core'
+import {
+  createDiscoveryCache,
+  type PermissionRequest,
+  type RptIntrospection,
+  type UmaServerMetadata,
+} from '@uma-kit/core'
 import { argumentError } from '@uma-kit/core/internal'
-import type { PermissionRequest } from '@uma-kit/core'
 import type { RequestHandler } from 'express'
-import { createMetadataSource } from './as-metadata.js'
+import type { AsConnection } from './as-connection.js'
+import type { AuthorizationServerOptions } from './as-options.js'
 import { createAuthorize, type AuthorizeInput } from './authorize.js'
+import { createAuthorizationServers } from './authorization-servers.js'
 import type { Allowed, Denied } from './decision.js'
-import { createIntrospector } from './introspection.js'
-import { createJwtVerifier, looksLikeJwt } from './jwt-rpt.js'
 import { createRequireUmaScope, type RequireUmaScopeOptions } from './middleware.js'
 import { resolveOptions, type ResourceServerOptions } from './options.js'
-import { createPatProvider } from './pat.js'
-import { createResourceRegistry, type ResourceRegistry } from './resources.js'
-import { createRptCache } from './rpt-cache.js'
-import { checkPermissions, createTicketRequester } from './tickets.js'
+import { createProtectionApi, type ProtectionApi } from './protection-api.js'
+import type { ResourceRegistry } from './resources.js'
 import { createTransport } from './transport.js'
 
 /** A configured resource server; see {@link createResourceServer}. */
-export interface ResourceServer {
+export interface ResourceServer extends ProtectionApi {
   /**
    * Express middleware that lets a request through only with an RPT holding every scope on the
-   * route's resource, and otherwise answers 401 with a UMA challenge (or 403 with a Warning when
-   * the AS cannot be reached).
+   * route's resource, vouched for by the AS that protects it, and otherwise answers 401 with a
+   * UMA challenge (or 403 when authorization cannot be obtained now).
    *
    * @param scopes - the scope, or scopes, the route needs
    * @param options - the route's `resource` and `onDenied`
    * @returns the middleware
    * @throws {TypeError} at once, for no scopes or no way to find the route's resource
    */
-  requireUmaScope(scopes: string | string[], options?: RequireUmaScopeOptions): RequestHandler
+  requireUmaScope(
+    scopes: string | readonly string[],
+    options?: RequireUmaScopeOptions,
+  ): RequestHandler
   /**
    * The decision `requireUmaScope` wraps, for other frameworks.
    *
    * @param input - the `Authorization` value, the resource id, the scopes
    * @returns `Allowed`, or `Denied` with the status and headers to answer with
    * @throws {UmaError} `discovery_failed`, `issuer_mismatch`, `invalid_resource_id`,
-   *   `invalid_scope`, `unauthorized` and other misconfigurations
+   *   `invalid_scope`, `unauthorized`, `insecure_endpoint`, `unknown_issuer` and other
+   *   misconfigurations
    */
   authorize(input: AuthorizeInput): Promise<Allowed | Denied>
-  /** The Resource Registration API, with the PAT. */
-  readonly resources: ResourceRegistry
   /**
-   * Asks the AS for a permission ticket.
+   * The Protection API of one AS (with several ASes, the others are reached this way).
    *
-   * @param permissions - one permission or several
-   * @returns the ticket
-   * @throws {UmaError} `invalid_resource_id`, `invalid_scope`, `as_unreachable`, `as_error`,
-   *   `invalid_response`
+   * @param issuer - a configured issuer
+   * @returns its resources, tickets and introspection
+   * @throws {TypeError} for an issuer that is not configured
    */
-  requestTicket(permissions: PermissionRequest | PermissionRequest[]): Promise<string>
+  forIssuer(issuer: string): ProtectionApi
   /**
-   * Checks an RPT, through the cache (introspection, or the JWT check per `rptValidation`).
+   * Adds an AS while running (a user's AS learned at sign-up), checked as the factory checks
+   * `authorizationServers` entries; needs `issuerFor`.
    *
-   * @param rpt - the token
-   * @returns the introspection answer (`{ active: false }` for a token the AS disowns)
+   * @param options - the AS's options
+   * @returns its Protection API
+   * @throws {TypeError} for bad options, an issuer already configured, or past 100 ASes
    */
-  introspect(rpt: string): Promise<RptIntrospection>
-  /** The AS's metadata, as the RS uses it. */
-  metadata(): Promise<UmaServerMetadata>
+  addAuthorizationServer(options: AuthorizationServerOptions): ProtectionApi
+  /**
+   * Removes an AS, dropping its PAT and cached RPTs; the last AS cannot be removed.
+   *
+   * @param issuer - a configured issuer
+   * @returns whether it was removed
+   */
+  removeAuthorizationServer(issuer: string): boolean
+  /** Every configured issuer. */
+  readonly authorizationServers: readonly string[]
   /** Closes the HTTP agent and drops cached tokens, so the process can exit. */
   close(): Promise<void>
 }
 
 /**
  * Creates a UMA resource server: the Express guard, the framework-free decision, and the
- * Protection API client (PAT, resource registration, permission tickets, introspection).
+ * Protection API client (PAT, resource registration, permission tickets, introspection), for
+ * one AS or several.
  *
  * @param options - see {@link ResourceServerOptions}
  * @returns the resource server
@@ -75,6 +88,8 @@ export interface ResourceServer {
  * @see UMA Grant §3.2, UMA FedAuthz §3–§5
  * @example
  * ```ts
+ * import { createResourceServer } from '@uma-kit/resource-server'
+ *
  * const { requireUmaScope } = createResourceServer({
  *   issuer: 'https://kc.example/realms/photoz',
  *   clientId: 'photo-rs',
@@ -87,42 +102,67 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   const resolved = resolveOptions(options)
   const now = Date.now
   const transport = createTransport(resolved.timeoutMs, resolved.fetch)
-  const metadata = createMetadataSource(resolved, transport.fetch)
-  const pats = createPatProvider(resolved, metadata, transport.fetch, now)
-  const ticketFor = createTicketRequester(resolved, metadata, pats, transport.fetch)
-  const introspectRpt = createIntrospector(resolved, metadata, pats, transport.fetch)
-  const verifyJwt = createJwtVerifier(resolved, metadata, transport.fetch)
-  const cache = createRptCache(resolved, now)
-  const checkRpt = (rpt: string): Promise<RptIntrospection> => {
-    if (resolved.rptValidation === 'jwt') return verifyJwt(rpt)
-    if (resolved.rptValidation === 'auto' && looksLikeJwt(rpt)) return verifyJwt(rpt)
-    return introspectRpt(rpt)
-  }
-  const authorize = createAuthorize({
-    options: resolved,
-    cache,
-    checkRpt,
-    requestTicket: ticketFor,
+  const discovery = createDiscoveryCache({ fetch: transport.fetch, timeoutMs: resolved.timeoutMs })
+  const servers = createAuthorizationServers(resolved, {
+    timeoutMs: resolved.timeoutMs,
+    toleranceSeconds: resolved.clockToleranceSeconds,
+    cache: resolved.cache,
+    discovery,
+    fetch: transport.fetch,
     now,
   })
+  const { authorize, decideAt } = createAuthorize(resolved, servers, undefined, now)
+
+  function connection(issuer: string): AsConnection {
+    const found = servers.get(issuer)
+    if (found === undefined) {
+      throw argumentError(
+        'ERR_INVALID_ARG_VALUE',
+        `${issuer} is not a configured authorization server`,
+      )
+    }
+    return found
+  }
+
+  function only(): AsConnection {
+    const issuers = servers.issuers()
+    const [first] = issuers
+    if (first === undefined || issuers.length > 1) {
+      throw argumentError(
+        'ERR_INVALID_ARG_VALUE',
+        'this resource server has several authorization servers: use forIssuer(issuer)',
+      )
+    }
+    return connection(first)
+  }
+
+  // the single-AS Protection API: each call goes to the only AS, whichever it is at the time
+  const resources: ResourceRegistry = {
+    create: (d) => only().resources.create(d),
+    read: (id) => only().resources.read(id),
+    update: (id, d) => only().resources.update(id, d),
+    delete: (id) => only().resources.delete(id),
+    list: () => only().resources.list(),
+    ensure: (d) => only().resources.ensure(d),
+  }
 
   return {
-    requireUmaScope: createRequireUmaScope(resolved, authorize),
+    requireUmaScope: createRequireUmaScope(resolved, servers, decideAt),
     authorize,
-    resources: createResourceRegistry(resolved, metadata, pats, transport.fetch),
-    requestTicket: async (permissions) => ticketFor(checkPermissions(permissions)),
-    async introspect(rpt) {
-      if (typeof rpt !== 'string' || rpt === '') {
-        throw argumentError(
-          'ERR_INVALID_ARG_TYPE',
-          'introspect needs the RPT as a non-empty string',
-        )
-      }
-      return (await cache.check(rpt, checkRpt)).rpt.introspection
+    resources: Object.freeze(resources),
+    requestTicket: (permissions: PermissionRequest | PermissionRequest[]) =>
+      createProtectionApi(only()).requestTicket(permissions),
+    introspect: (rpt: string): Promise<Readonly<RptIntrospection>> =>
+      createProtectionApi(only()).introspect(rpt),
+    metadata: (): Promise<UmaServerMetadata> => only().metadata.all(),
+    forIssuer: (issuer) => createProtectionApi(connection(issuer)),
+    addAuthorizationServer: (input) => createProtectionApi(servers.add(input)),
+    removeAuthorizationServer: (issuer) => servers.remove(issuer),
+    get authorizationServers() {
+      return Object.freeze(servers.issuers())
     },
-    metadata: () => metadata.all(),
     async close() {
-      cache.clear()
+      for (const issuer of servers.issuers()) servers.get(issuer)?.cache.clear()
       await transport.close()
     },
   }

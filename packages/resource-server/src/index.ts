@@ -1,21 +1,36 @@
 /**
  * @module @uma-kit/resource-server: guard routes with UMA scopes, and call the AS's Protection
- * API (PAT, resource registration, permission tickets, introspection).
+ * API (PAT, resource registration, permission tickets, introspection), for one AS or several.
  */
 export { createResourceServer, type ResourceServer } from './create-resource-server.js'
-export type { AuthorizeInput } from './authorize.js'
-export { UNREACHABLE_WARNING, type Allowed, type Denied } from './decision.js'
-export type { RequireUmaScopeOptions, UmaRequestContext } from './middleware.js'
 export type {
+  AuthorizationServerOptions,
+  PatContext,
+  PatSupplier,
+  RptValidation,
+} from './as-options.js'
+export type { AuthorizeInput } from './authorize.js'
+export type { CacheOptions } from './cache-options.js'
+export { UNREACHABLE_WARNING, type Allowed, type Denied } from './decision.js'
+export { DECISION_CHANNEL_NAME } from './diagnostics.js'
+export { umaContext, type RequireUmaScopeOptions, type UmaRequestContext } from './middleware.js'
+export type {
+  CommonOptions,
   DecisionEvent,
   DeniedHandler,
+  IssuerResolver,
+  MultiAsOptions,
   ResourceResolver,
   ResourceServerOptions,
+  SingleAsOptions,
 } from './options.js'
+export type { ProtectionApi } from './protection-api.js'
+export type { ResourceName, ResourceRef } from './resource-ref.js'
 export type { ResourceRegistry } from './resources.js'
 export {
   UmaError,
   isUmaError,
+  type ClientAuth,
   type Permission,
   type PermissionRequest,
   type ResourceDescription,

@@ -2,110 +2,133 @@
  * @module RPT introspection (RFC 7662, UMA FedAuthz §5): with the RS's client authentication
  * (oauth4webapi writes it), or with the PAT as a bearer token.
  */
-import { UmaError, type RptIntrospection } from '@uma-kit/core'
-import { callAs, callOAuthEndpoint, isJsonObject, type AsResponse } from '@uma-kit/core/internal'
+import { UmaError } from '@uma-kit/core'
+import { callAs, callOAuthEndpoint, type AsResponse } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
-import type { ResolvedOptions } from './options.js'
+import type { ResolvedAs } from './as-options.js'
+import { INACTIVE, toCheckedRpt, type CheckedRpt } from './checked-rpt.js'
+import type { CallContext } from './call-context.js'
 import type { PatProvider } from './pat.js'
 import { isSuccess } from './protection-errors.js'
 
-const INACTIVE: RptIntrospection = Object.freeze({ active: false })
-
 /**
- * Reads an introspection answer leniently: a 2xx JSON object with a boolean `active` is the
- * answer; a 4xx other than 401/403 means the token is unknown, so inactive (the spec says 200
- * `{"active":false}`, SolidLab answers 400: wire.md pitfall 28); a 5xx is `as_error`.
+ * Reads an introspection answer leniently, once: a 2xx JSON object with a boolean `active` is
+ * the answer; a 400 or 422 means the token is unknown, so inactive (the spec says 200
+ * `{"active":false}`; SolidLab answers 400: wire.md pitfall 28).
  *
- * A 401 or 403 refuses the RS itself (a wrong secret; a public client at Keycloak), not the
- * token: reading it as "inactive" would answer every request with a challenge and hide the
- * misconfiguration, so it is `unauthorized`.
+ * Other 4xx say nothing about the token: 401 and 403 refuse the RS itself (a wrong secret, a
+ * public client at Keycloak), `unauthorized`; 408 and 429 mean the AS cannot answer now,
+ * `as_unreachable`; 404, 405 and the rest mean the endpoint is wrong, `as_error`. Reading any of
+ * them as "inactive" would answer every request with a challenge and hide the fault.
  *
  * @param response - the AS's answer
- * @returns the introspection
- * @throws {UmaError} `unauthorized` (401, 403), `as_error` (5xx, 1xx, 3xx), `invalid_response`
- *   (a 2xx that is no answer)
+ * @returns the checked RPT
+ * @throws {UmaError} `unauthorized`, `as_unreachable`, `as_error`, `invalid_response` (a 2xx
+ *   that is no answer)
  */
-export function readIntrospection(response: AsResponse): RptIntrospection {
+export function readIntrospection(response: AsResponse): CheckedRpt {
   const { status } = response
+  if (status === 400 || status === 422) return INACTIVE
   if (status === 401 || status === 403) {
     throw new UmaError(
       'unauthorized',
       `introspection refused the resource server (HTTP ${status})`,
-      { asStatus: status },
+      {
+        asStatus: status,
+      },
     )
   }
-  if (status >= 400 && status < 500) return INACTIVE
+  if (status === 408 || status === 429) {
+    throw new UmaError('as_unreachable', `introspection answered HTTP ${status}: try later`, {
+      asStatus: status,
+    })
+  }
   if (!isSuccess(status)) {
     throw new UmaError('as_error', `introspection answered HTTP ${status}`, { asStatus: status })
   }
   const body = response.json
-  if (!isJsonObject(body) || typeof body.active !== 'boolean') {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof (body as { active?: unknown }).active !== 'boolean'
+  ) {
     throw new UmaError('invalid_response', 'the introspection answer has no boolean "active"', {
       asStatus: status,
     })
   }
-  return body.active ? (body as RptIntrospection) : INACTIVE
+  return toCheckedRpt(body, response.text.length)
 }
 
-function hintParameters(options: ResolvedOptions): Record<string, string> {
-  return options.introspectionHint === false ? {} : { token_type_hint: options.introspectionHint }
+function hintParameters(as: ResolvedAs): Record<string, string> {
+  return as.introspectionHint === false ? {} : { token_type_hint: as.introspectionHint }
 }
 
 /**
- * Creates the introspection call of a resource server (uncached: see `rpt-cache.ts`).
+ * Creates the introspection call of one AS (uncached: see `rpt-cache.ts`). With client
+ * credentials and no `introspectionAuth` chosen, an AS that refuses them with 401 (SolidLab's
+ * takes only the PAT, as UMA FedAuthz §5 describes) is asked once more with the PAT, and the
+ * PAT is used from then on if that worked.
  *
- * @param options - the resolved options
+ * @param as - the AS's resolved options
+ * @param timeoutMs - bound on each call
  * @param metadata - where the introspection endpoint is
- * @param pats - the PAT provider, for `introspectionAuth: 'pat'`
+ * @param pats - the PAT provider
  * @param fetchImpl - the transport's `fetch`
- * @returns `introspect(rpt)`
+ * @returns `introspect(rpt, context)`
  */
 export function createIntrospector(
-  options: ResolvedOptions,
+  as: ResolvedAs,
+  timeoutMs: number,
   metadata: MetadataSource,
   pats: PatProvider,
   fetchImpl: typeof fetch,
-): (rpt: string) => Promise<RptIntrospection> {
-  const call = { fetch: fetchImpl, timeoutMs: options.timeoutMs, purpose: 'introspection' }
+): (rpt: string, context?: CallContext) => Promise<CheckedRpt> {
+  let mode = as.introspectionAuth
 
-  async function withClientAuth(rpt: string): Promise<AsResponse> {
-    const { metadata: as } = await metadata.endpoint('introspection_endpoint')
+  async function withClientAuth(rpt: string, context: CallContext): Promise<AsResponse> {
+    const { metadata: document } = await metadata.endpoint('introspection_endpoint')
     const settings = {
-      clientId: options.clientId,
-      clientAuth: options.clientAuth,
-      timeoutMs: options.timeoutMs,
+      clientId: as.clientId,
+      clientAuth: as.clientAuth,
+      timeoutMs,
+      deadline: context.deadline,
       fetch: fetchImpl,
     }
-    return callOAuthEndpoint(as, settings, 'introspection', {
+    return callOAuthEndpoint(document, settings, 'introspection', {
       kind: 'introspection',
       token: rpt,
-      parameters: hintParameters(options),
+      parameters: hintParameters(as),
     })
   }
 
-  async function withPat(rpt: string): Promise<AsResponse> {
+  async function withPat(rpt: string, context: CallContext): Promise<AsResponse> {
     const { url } = await metadata.endpoint('introspection_endpoint')
-    const body = new URLSearchParams({ token: rpt, ...hintParameters(options) }).toString()
-    return pats.withPat((pat) =>
-      callAs(
-        url,
-        {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${pat}`,
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
+    const body = new URLSearchParams({ token: rpt, ...hintParameters(as) }).toString()
+    return pats.withPat(
+      (pat) =>
+        callAs(
+          url,
+          {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${pat}`,
+              'content-type': 'application/x-www-form-urlencoded',
+              accept: 'application/json',
+            },
+            body,
           },
-          body,
-        },
-        call,
-      ),
+          { fetch: fetchImpl, timeoutMs, deadline: context.deadline, purpose: 'introspection' },
+        ),
+      context,
     )
   }
 
-  return async function introspect(rpt) {
-    const response =
-      options.introspectionAuth === 'pat' ? await withPat(rpt) : await withClientAuth(rpt)
-    return readIntrospection(response)
+  return async function introspect(rpt, context = {}) {
+    if (mode === 'pat') return readIntrospection(await withPat(rpt, context))
+    const answer = await withClientAuth(rpt, context)
+    if (answer.status !== 401 || as.introspectionAuthChosen) return readIntrospection(answer)
+    const second = await withPat(rpt, context)
+    if (second.status !== 401 && second.status !== 403) mode = 'pat'
+    return readIntrospection(second)
   }
 }

@@ -1,7 +1,8 @@
 /**
  * @module Signed RPTs checked locally against the AS's `jwks_uri` (`rptValidation: 'jwt'`).
  */
-import { UmaError, isUmaError, type RptIntrospection } from '@uma-kit/core'
+import { UmaError, isUmaError } from '@uma-kit/core'
+import { callAs } from '@uma-kit/core/internal'
 import {
   createRemoteJWKSet,
   customFetch,
@@ -12,9 +13,14 @@ import {
   type JWTVerifyGetKey,
 } from 'jose'
 import type { MetadataSource } from './as-metadata.js'
-import type { ResolvedOptions } from './options.js'
+import type { ResolvedAs } from './as-options.js'
+import { INACTIVE, toCheckedRpt, type CheckedRpt } from './checked-rpt.js'
 
-const INACTIVE: RptIntrospection = Object.freeze({ active: false })
+/** Longest JWT looked at; an RPT longer than this is no RPT any AS issues. */
+const MAX_JWT_LENGTH = 8192
+
+/** A JWKS over this is refused: real key sets are a few KiB. */
+const MAX_JWKS_BYTES = 256 * 1024
 
 /**
  * Tells a JWS compact serialisation from an opaque token, without trusting anything in it.
@@ -23,7 +29,7 @@ const INACTIVE: RptIntrospection = Object.freeze({ active: false })
  * @returns whether it has three base64url parts and a header with `alg`
  */
 export function looksLikeJwt(token: string): boolean {
-  if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) return false
+  if (token.length > MAX_JWT_LENGTH || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) return false
   try {
     return typeof decodeProtectedHeader(token).alg === 'string'
   } catch {
@@ -37,12 +43,14 @@ function jwksFailure(err: unknown): UmaError | undefined {
   if (err instanceof errors.JWKSTimeout) {
     return new UmaError('as_unreachable', 'the JWKS request timed out', { cause: err })
   }
-  if (err instanceof errors.JWKSInvalid || err instanceof errors.JOSEError) {
-    // other JOSE errors are about the token; these two are about the key set
-    if (err instanceof errors.JWKSInvalid || err.code === 'ERR_JOSE_GENERIC') {
-      return new UmaError('as_error', 'the AS gave no usable JWKS', { cause: err })
-    }
-    return undefined
+  if (err instanceof errors.JWKSInvalid) {
+    return new UmaError('as_error', 'the AS gave no usable JWKS', { cause: err })
+  }
+  if (err instanceof errors.JOSEError) {
+    // other JOSE errors are about the token; a generic one is about the key set's answer
+    return err.code === 'ERR_JOSE_GENERIC'
+      ? new UmaError('as_error', 'the AS gave no usable JWKS', { cause: err })
+      : undefined
   }
   if (err instanceof Error) {
     return new UmaError('as_unreachable', 'the JWKS request failed', { cause: err })
@@ -58,38 +66,54 @@ function mayNeedNewKeys(err: unknown): boolean {
 }
 
 /**
- * Creates the local JWT check of a resource server: signature by a key of the AS's JWKS, `iss`
- * equal to the issuer, `exp` and `nbf` with the clock tolerance, `aud` when `audience` is set.
- * A key set without `kid`s is tried key by key; a failed signature fetches the JWKS again once.
- * A token that fails any check is inactive; a JWKS that cannot be fetched is an `UmaError`.
+ * Creates the local JWT check of one AS: signature by a key of that AS's JWKS, `iss` equal to
+ * that AS's issuer, `exp` required and checked with `nbf` under the clock tolerance, `aud`
+ * holding one of the expected audiences (by default the RS's client id, as Keycloak sets it). A
+ * key set without `kid`s is tried key by key; a failed signature fetches the JWKS again once.
+ * The JWKS is fetched through the same guarded call as every AS call (https or loopback,
+ * timeout, no redirects, at most 256 KiB). A token that fails any check is inactive; a JWKS
+ * that cannot be fetched is an `UmaError`.
  *
- * @param options - the resolved options
+ * @param as - the AS's resolved options
+ * @param timeoutMs - bound on the JWKS request
+ * @param toleranceSeconds - accepted clock skew
  * @param metadata - where `jwks_uri` is
  * @param fetchImpl - the transport's `fetch`
- * @returns `verify(rpt)`, resolving with the payload as an active introspection
+ * @returns `verify(rpt)`
  * @see wire.md pitfall 29
  */
 export function createJwtVerifier(
-  options: ResolvedOptions,
+  as: ResolvedAs,
+  timeoutMs: number,
+  toleranceSeconds: number,
   metadata: MetadataSource,
   fetchImpl: typeof fetch,
-): (rpt: string) => Promise<RptIntrospection> {
+): (rpt: string) => Promise<CheckedRpt> {
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined
 
   async function keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
     if (keys !== undefined) return keys
     const { url } = await metadata.endpoint('jwks_uri')
     keys = createRemoteJWKSet(new URL(url), {
-      timeoutDuration: options.timeoutMs,
-      [customFetch]: (input, init) => fetchImpl(input, init),
+      timeoutDuration: timeoutMs,
+      [customFetch]: async (input, init) => {
+        const answer = await callAs(
+          input,
+          { method: 'GET', headers: init.headers },
+          { fetch: fetchImpl, timeoutMs, maxBodyBytes: MAX_JWKS_BYTES, purpose: 'JWKS request' },
+        )
+        return new Response(answer.text, { status: answer.status, headers: answer.headers })
+      },
     })
     return keys
   }
 
   const verifyOptions = {
-    issuer: [options.issuer, `${options.issuer}/`],
-    clockTolerance: options.clockToleranceSeconds,
-    ...(options.audience === undefined ? {} : { audience: [...options.audience] }),
+    issuer: [as.issuer, `${as.issuer}/`],
+    audience: [...as.audience],
+    clockTolerance: toleranceSeconds,
+    // a JWT RPT without exp would be valid forever
+    requiredClaims: ['exp'],
   }
 
   async function verifyWith(rpt: string, getKey: JWTVerifyGetKey): Promise<JWTPayload> {
@@ -121,7 +145,7 @@ export function createJwtVerifier(
         await jwks.reload()
         payload = await verifyWith(rpt, jwks)
       }
-      return { ...payload, active: true }
+      return toCheckedRpt({ ...payload, active: true }, rpt.length)
     } catch (err) {
       const failure = jwksFailure(err)
       if (failure !== undefined) throw failure

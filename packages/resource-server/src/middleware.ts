@@ -1,26 +1,32 @@
 /**
- * @module `requireUmaScope`: the Express adapter over `authorize`.
+ * @module `requireUmaScope`: the Express adapter over the decision.
  */
 import { UmaError, type Permission, type RptIntrospection } from '@uma-kit/core'
 import { argumentError, describeReceived } from '@uma-kit/core/internal'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import type { AuthorizeInput } from './authorize.js'
+import type { AsConnection } from './as-connection.js'
+import type { DecideAt } from './authorize.js'
+import type { AuthorizationServers } from './authorization-servers.js'
 import type { Allowed, Denied } from './decision.js'
 import type { DeniedHandler, ResolvedOptions, ResourceResolver } from './options.js'
+import { checkResourceRef, type ResourceName, type ResourceRef } from './resource-ref.js'
+import { toRouteError } from './route-error.js'
 
-/** What a request that passed `requireUmaScope` carries in `req.uma`. */
+/** What a request that passed `requireUmaScope` carries in `req.uma`; frozen. */
 export interface UmaRequestContext {
   readonly resourceId: string
-  readonly scopes: string[]
-  readonly permissions: Permission[]
-  readonly introspection: RptIntrospection
+  readonly scopes: readonly string[]
+  readonly permissions: readonly Readonly<Permission>[]
+  readonly introspection: Readonly<RptIntrospection>
+  /** The AS that vouched for the RPT. */
+  readonly issuer: string
 }
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own augmentation point
   namespace Express {
     interface Request {
-      /** Set by `requireUmaScope` before `next()`. */
+      /** Set by `requireUmaScope` before `next()`; read it with `umaContext(req)`. */
       uma?: UmaRequestContext
     }
   }
@@ -28,24 +34,52 @@ declare global {
 
 /** Options of one guarded route. */
 export interface RequireUmaScopeOptions {
-  /** The route's resource id, or how to find it from the request. */
-  resource?: string | ResourceResolver | undefined
+  /** The route's resource (its id, or `{ name, owner }`), or how to find it from the request. */
+  resource?: ResourceRef | ResourceResolver | undefined
   /** Renders this route's denials, keeping their status and headers. */
   onDenied?: DeniedHandler | undefined
 }
 
-const DEFAULT_BODIES: Record<401 | 403, { error: string; error_description: string }> = {
+const DEFAULT_BODIES: Record<Denied['status'], { error: string; error_description: string }> = {
   401: {
     error: 'uma_rpt_required',
     error_description: 'An RPT holding the needed permissions is required: see WWW-Authenticate.',
   },
   403: {
-    error: 'authorization_server_unreachable',
-    error_description: 'The authorization server cannot be reached; try again later.',
+    error: 'authorization_unavailable',
+    error_description: 'Authorization cannot be obtained now; try again later.',
+  },
+  503: {
+    error: 'temporarily_unavailable',
+    error_description: 'Too many requests need the authorization server now; try again later.',
   },
 }
 
-function checkScopes(scopes: unknown): string[] {
+/**
+ * The UMA context of a request that passed `requireUmaScope`, typed without `undefined`.
+ *
+ * @param req - a request inside a guarded handler
+ * @returns `req.uma`
+ * @throws {UmaError} `internal_error` when the request did not pass a guard (a routing mistake)
+ * @example
+ * ```ts
+ * app.get('/photos/:id', requireUmaScope('view'), (req, res) => {
+ *   const { resourceId, permissions } = umaContext(req)
+ * })
+ * ```
+ */
+export function umaContext(req: Request): UmaRequestContext {
+  const context = req.uma
+  if (context === undefined) {
+    throw new UmaError(
+      'internal_error',
+      'umaContext(req) outside a route guarded by requireUmaScope',
+    )
+  }
+  return context
+}
+
+function checkScopes(scopes: unknown): readonly string[] {
   const list: unknown[] = Array.isArray(scopes) ? scopes : [scopes]
   if (list.length === 0 || !list.every((s) => typeof s === 'string' && s !== '')) {
     throw argumentError(
@@ -53,20 +87,25 @@ function checkScopes(scopes: unknown): string[] {
       `requireUmaScope needs a scope name or a non-empty array of them, received ${describeReceived(scopes)}`,
     )
   }
-  return list as string[]
+  return Object.freeze([...(list as string[])])
 }
 
 function checkResource(
   route: RequireUmaScopeOptions['resource'],
   fallback: ResourceResolver | undefined,
-): string | ResourceResolver {
+): ResourceRef | ResourceResolver {
   const resource = route ?? fallback
-  if ((typeof resource === 'string' && resource !== '') || typeof resource === 'function') {
-    return resource
+  if (typeof resource === 'function') return resource
+  if (resource !== undefined) {
+    try {
+      return checkResourceRef(resource)
+    } catch {
+      // reported below, as a caller mistake
+    }
   }
   throw argumentError(
     'ERR_INVALID_ARG_VALUE',
-    'requireUmaScope needs a resource: give { resource } to the route or `resource` to createResourceServer',
+    'requireUmaScope needs a resource: give { resource } (an id, { name, owner } or a function) to the route or `resource` to createResourceServer',
   )
 }
 
@@ -74,82 +113,97 @@ function unresolved(cause: unknown): UmaError {
   return new UmaError('resource_unresolved', 'the resource resolver failed', { cause })
 }
 
-function checkResourceId(id: unknown): string {
-  if (typeof id !== 'string' || id === '') {
-    throw new UmaError('resource_unresolved', `the resource resolver gave ${describeReceived(id)}`)
-  }
-  return id
-}
-
 /**
- * The resource id of a request: a string where the resolver gives one at once (no promise on
- * this per-request path), else a promise.
+ * The resource of a request: at once where the resolver answers at once (no promise on this
+ * per-request path), else a promise.
  */
 function resolveResource(
-  resource: string | ResourceResolver,
+  resource: ResourceRef | ResourceResolver,
   req: Request,
-): string | Promise<string> {
-  if (typeof resource === 'string') return resource
-  let id: unknown
+): ResourceRef | Promise<ResourceRef> {
+  if (typeof resource !== 'function') return resource
+  let ref: unknown
   try {
-    id = resource(req)
+    ref = resource(req)
   } catch (err) {
     throw unresolved(err)
   }
   // any thenable, as `await` would take it, not only a native promise
-  if (typeof (id as { then?: unknown } | null)?.then !== 'function') return checkResourceId(id)
-  return Promise.resolve(id).then(checkResourceId, (err: unknown) => {
+  if (typeof (ref as { then?: unknown } | null)?.then !== 'function') return checkResourceRef(ref)
+  return Promise.resolve(ref).then(checkResourceRef, (err: unknown) => {
     throw unresolved(err)
   })
 }
 
-function deny(
-  req: Request,
-  res: Response,
-  decision: Denied,
-  onDenied: DeniedHandler | undefined,
-): void {
+function deny(req: Request, res: Response, decision: Denied, onDenied: DeniedHandler | undefined) {
   res.status(decision.status).set(decision.headers)
   if (onDenied !== undefined) onDenied(req, res, decision)
   else res.json(DEFAULT_BODIES[decision.status])
 }
 
 /**
- * Creates `requireUmaScope` over an `authorize`.
+ * Creates `requireUmaScope` over the decision.
  *
  * @param options - the resolved options
- * @param authorize - the decision
+ * @param servers - the ASes
+ * @param decideAt - the decision at one AS
  * @returns `requireUmaScope`
  */
 export function createRequireUmaScope(
   options: ResolvedOptions,
-  authorize: (input: AuthorizeInput) => Promise<Allowed | Denied>,
-): (scopes: string | string[], routeOptions?: RequireUmaScopeOptions) => RequestHandler {
+  servers: AuthorizationServers,
+  decideAt: DecideAt,
+): (scopes: string | readonly string[], routeOptions?: RequireUmaScopeOptions) => RequestHandler {
+  async function byName(
+    ref: ResourceName,
+    req: Request,
+    authorization: unknown,
+    scopes: readonly string[],
+  ) {
+    const connection: AsConnection = await servers.forResource(ref.name, req)
+    const id = await connection.names.resolve(ref)
+    return decideAt(connection, authorization, id, scopes)
+  }
+
   return function requireUmaScope(scopeInput, routeOptions = {}) {
     const scopes = checkScopes(scopeInput)
     const resource = checkResource(routeOptions.resource, options.resource)
     const onDenied = routeOptions.onDenied ?? options.onDenied
     return function umaGuard(req: Request, res: Response, next: NextFunction): void {
-      const decide = (resourceId: string) =>
-        authorize({ authorization: req.headers.authorization, resourceId, scopes })
-      const settle = (decision: Allowed | Denied) => {
+      const authorization = req.headers.authorization
+      const decide = (ref: ResourceRef): Promise<Allowed | Denied> => {
+        if (typeof ref !== 'string') return byName(ref, req, authorization, scopes)
+        const connection = servers.forResource(ref, req)
+        return connection instanceof Promise
+          ? connection.then((c) => decideAt(c, authorization, ref, scopes))
+          : decideAt(connection, authorization, ref, scopes)
+      }
+      const settle = (decision: Allowed | Denied): void => {
         if (decision.allowed) {
-          const { resourceId, permissions, introspection } = decision
-          req.uma = { resourceId, scopes: decision.scopes, permissions, introspection }
+          req.uma = decision
           next()
         } else {
           deny(req, res, decision, onDenied)
         }
       }
-      let resourceId: string | Promise<string>
+      const fail = (err: unknown): void => {
+        next(toRouteError(err))
+      }
+      let ref: ResourceRef | Promise<ResourceRef>
       try {
-        resourceId = resolveResource(resource, req)
+        ref = resolveResource(resource, req)
       } catch (err) {
-        next(err)
+        fail(err)
         return
       }
-      const decision = typeof resourceId === 'string' ? decide(resourceId) : resourceId.then(decide)
-      decision.then(settle).catch(next)
+      let decision: Promise<Allowed | Denied>
+      try {
+        decision = ref instanceof Promise ? ref.then(decide) : decide(ref)
+      } catch (err) {
+        fail(err)
+        return
+      }
+      decision.then(settle, fail).catch(next)
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * @module The protection API access token (UMA FedAuthz §1.3): fetched lazily by the
- * client-credentials grant, reused until shortly before it expires, renewed by one call however
- * many requests wait, and renewed once when the AS refuses it.
+ * client-credentials grant (or taken from the user's `pat()`), reused until shortly before it
+ * expires, renewed by one call however many requests wait, and renewed once when the AS
+ * refuses it.
  */
 import { UmaError } from '@uma-kit/core'
 import {
@@ -13,35 +14,34 @@ import {
   type AsResponse,
 } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
-import type { ResolvedOptions } from './options.js'
+import type { ResolvedAs } from './as-options.js'
+import type { CallContext } from './call-context.js'
 import { isPatRejected, isSuccess, protectionError } from './protection-errors.js'
 
-/** Renew this long before `expires_in` runs out. */
+/** Renew this long before `expires_in` runs out, or half the lifetime where that is shorter. */
 const RENEW_BEFORE_MS = 30_000
 
 /** Hands out PATs. */
 export interface PatProvider {
   /** The current PAT, fetched when there is none or it is about to expire. */
-  get(): Promise<string>
+  get(context?: CallContext): Promise<string>
   /**
    * Makes a Protection API call with the PAT, renewing it once if the AS refuses it.
    *
    * @param call - the call, given the PAT
+   * @param context - the decision's deadline
    * @returns the AS's answer to the last try
    */
-  withPat(call: (pat: string) => Promise<AsResponse>): Promise<AsResponse>
+  withPat(call: (pat: string) => Promise<AsResponse>, context?: CallContext): Promise<AsResponse>
 }
 
 interface HeldPat {
-  token: string
-  renewAt: number
+  readonly token: string
+  readonly renewAt: number
 }
 
 /** Reads the PAT leniently from the token endpoint's answer (any 2xx, any `token_type`). */
-function readPat(response: AsResponse): {
-  token: string
-  expiresIn: number | undefined
-} {
+function readPat(response: AsResponse, clientId: string, endpoint: string) {
   const body = isJsonObject(response.json) ? response.json : undefined
   const token = body === undefined ? undefined : stringMember(body, 'access_token')
   // a PAT is a bearer token whatever its token_type says, or without one
@@ -49,71 +49,113 @@ function readPat(response: AsResponse): {
     return { token, expiresIn: numberMember(body, 'expires_in') }
   }
   if (isSuccess(response.status)) {
-    throw new UmaError('invalid_response', 'the PAT response holds no access_token', {
-      asStatus: response.status,
-    })
+    throw new UmaError(
+      'invalid_response',
+      `the PAT response of ${endpoint} holds no access_token`,
+      {
+        asStatus: response.status,
+      },
+    )
   }
-  throw protectionError(response, 'PAT request')
+  const err = protectionError(response, `PAT request to ${endpoint}`)
+  const refusedClient =
+    err.code === 'unauthorized' ||
+    err.error === 'invalid_client' ||
+    err.error === 'unauthorized_client'
+  if (!refusedClient) throw err
+  const said = err.error === undefined ? '' : ` ${err.error}`
+  throw new UmaError(
+    'unauthorized',
+    `the client id "${clientId}" was refused by ${endpoint} (HTTP ${response.status}${said}): check clientId and clientSecret`,
+    {
+      asStatus: response.status,
+      error: err.error,
+      errorDescription: err.errorDescription,
+      cause: err.cause,
+    },
+  )
 }
 
 /**
- * Creates the PAT provider of a resource server.
+ * When to renew a PAT that lives `expiresIn` seconds: 30 s before the end, or half-way for a
+ * short one; a PAT without a usable lifetime is kept until the AS refuses it.
+ */
+function renewAt(nowMs: number, expiresIn: number | undefined): number {
+  if (expiresIn === undefined || expiresIn <= 0) return Infinity
+  const lifetime = expiresIn * 1000
+  return nowMs + lifetime - Math.min(RENEW_BEFORE_MS, lifetime / 2)
+}
+
+function checkSupplied(pat: unknown): string {
+  if (typeof pat !== 'string' || pat === '' || pat.length > 16_384 || /[\s"\\]/.test(pat)) {
+    throw new UmaError('invalid_response', 'options.pat() gave no usable PAT')
+  }
+  return pat
+}
+
+/**
+ * Creates the PAT provider of one AS.
  *
- * @param options - the resolved options
+ * @param as - the AS's resolved options
+ * @param timeoutMs - bound on each call
  * @param metadata - where the token endpoint is
  * @param fetchImpl - the transport's `fetch`
  * @param now - the clock
  * @returns the provider
  */
 export function createPatProvider(
-  options: ResolvedOptions,
+  as: ResolvedAs,
+  timeoutMs: number,
   metadata: MetadataSource,
   fetchImpl: typeof fetch,
   now: () => number = Date.now,
 ): PatProvider {
   let held: HeldPat | undefined
+  // after a refusal the next supplied PAT must be a new one
+  let refused = false
   const renewal = createSingleFlight<'pat', string>()
 
-  async function fetchPat(): Promise<string> {
-    if (options.pat !== undefined) return checkSupplied(await options.pat())
-    const { metadata: as } = await metadata.endpoint('token_endpoint')
+  async function fetchPat(context: CallContext): Promise<string> {
+    if (as.pat !== undefined) {
+      const token = checkSupplied(await as.pat({ forceRefresh: refused, issuer: as.issuer }))
+      refused = false
+      held = { token, renewAt: Infinity }
+      return token
+    }
+    const { metadata: document, url } = await metadata.endpoint('token_endpoint')
     const settings = {
-      clientId: options.clientId,
-      clientAuth: options.clientAuth,
-      timeoutMs: options.timeoutMs,
+      clientId: as.clientId,
+      clientAuth: as.clientAuth,
+      timeoutMs,
+      deadline: context.deadline,
       fetch: fetchImpl,
     }
-    const response = await callOAuthEndpoint(as, settings, 'PAT request', {
+    const response = await callOAuthEndpoint(document, settings, 'PAT request', {
       kind: 'grant',
       grantType: 'client_credentials',
-      parameters: { scope: options.patScope },
+      parameters: { scope: as.patScope },
     })
-    const { token, expiresIn } = readPat(response)
-    const lifetime = expiresIn === undefined ? Infinity : expiresIn * 1000
-    held = { token, renewAt: now() + Math.max(0, lifetime - RENEW_BEFORE_MS) }
+    const { token, expiresIn } = readPat(response, as.clientId, url)
+    held = { token, renewAt: renewAt(now(), expiresIn) }
     return token
   }
 
-  async function get(): Promise<string> {
+  async function get(context: CallContext = {}): Promise<string> {
     if (held !== undefined && now() < held.renewAt) return held.token
-    return renewal.run('pat', fetchPat)
+    return renewal.run('pat', () => fetchPat(context))
   }
 
   return {
     get,
-    async withPat(call) {
-      const pat = await get()
+    async withPat(call, context = {}) {
+      const pat = await get(context)
       const response = await call(pat)
       if (!isPatRejected(response)) return response
-      if (held?.token === pat) held = undefined
-      return call(await get())
+      if (held?.token === pat) {
+        held = undefined
+        refused = true
+      }
+      return call(await get(context))
     },
   }
-}
-
-function checkSupplied(pat: unknown): string {
-  if (typeof pat !== 'string' || pat === '') {
-    throw new UmaError('invalid_response', 'options.pat() gave no PAT')
-  }
-  return pat
 }

@@ -10,12 +10,11 @@ import {
   createSingleFlight,
   describeReceived,
   type AsResponse,
-  type JsonObject,
 } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
-import type { ResolvedOptions } from './options.js'
 import type { PatProvider } from './pat.js'
 import { isSuccess, protectionError } from './protection-errors.js'
+import { ensureResource, ownerOf, type EnsureBody } from './ensure-resource.js'
 import { checkDescription, idFromCreation, readDescription } from './resource-shapes.js'
 
 /** The Resource Registration API of one RS. */
@@ -32,7 +31,11 @@ export interface ResourceRegistry {
   delete(id: string): Promise<void>
   /** The ids of every resource registered with this PAT. */
   list(): Promise<string[]>
-  /** The `_id` of the resource with this name, created (or its scopes updated) when needed. */
+  /**
+   * The `_id` of the resource with this name (and `owner`, where given), created when missing.
+   * An existing one is updated only when the description adds something: its scopes become the
+   * union of both, the fields given replace theirs, and every other field it has is kept.
+   */
   ensure(description: ResourceDescription & { name: string }): Promise<string>
 }
 
@@ -64,20 +67,20 @@ function readIds(response: AsResponse): string[] {
 }
 
 /**
- * Creates the resource registry of a resource server.
+ * Creates the resource registry of one AS.
  *
- * @param options - the resolved options
+ * @param timeoutMs - bound on each call
  * @param metadata - where the registration endpoint is
  * @param pats - the PAT provider
  * @param fetchImpl - the transport's `fetch`
- * @returns the registry
+ * @returns the registry, and the list call with Keycloak's filters (for `ensure` and names)
  */
 export function createResourceRegistry(
-  options: ResolvedOptions,
+  timeoutMs: number,
   metadata: MetadataSource,
   pats: PatProvider,
   fetchImpl: typeof fetch,
-): ResourceRegistry {
+): { registry: ResourceRegistry; list: (query: Record<string, string>) => Promise<string[]> } {
   const ensuring = createSingleFlight<string, string>()
 
   async function call(
@@ -102,7 +105,7 @@ export function createResourceRegistry(
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         },
-        { fetch: fetchImpl, timeoutMs: options.timeoutMs, purpose },
+        { fetch: fetchImpl, timeoutMs, purpose },
       ),
     )
     if (!isSuccess(response.status)) throw protectionError(response, purpose)
@@ -147,27 +150,15 @@ export function createResourceRegistry(
     list: () => listWith({}),
     async ensure(description) {
       const body = checkDescription(description)
-      const name = description.name
-      if (typeof name !== 'string' || name === '') {
+      if (typeof body.name !== 'string' || body.name === '') {
         throw argumentError('ERR_INVALID_ARG_VALUE', 'ensure needs a description with a name')
       }
-      return ensuring.run(name, async () => {
-        // Keycloak filters by name; other servers ignore the parameters and list everything
-        for (const id of await listWith({ name, exactName: 'true' })) {
-          const found = await registry.read(id)
-          if (found.name !== name) continue
-          if (!sameScopes(found, body)) await registry.update(id, body)
-          return id
-        }
-        return (await registry.create(body))._id
-      })
+      const owner = ownerOf(body)
+      // one ensure per (owner, name) at a time: two concurrent ones would create twice
+      return ensuring.run(`${owner ?? ''}\n${body.name}`, () =>
+        ensureResource(registry, listWith, body as EnsureBody),
+      )
     },
   }
-  return registry
-}
-
-function sameScopes(found: ResourceDescription, wanted: JsonObject): boolean {
-  const have = new Set(found.resource_scopes.map(String))
-  const want = wanted.resource_scopes as string[]
-  return want.every((scope) => have.has(scope))
+  return { registry: Object.freeze(registry), list: listWith }
 }

@@ -1,13 +1,15 @@
 /**
  * @module Checked RPTs kept in memory, keyed by the SHA-256 of the token, never the token.
+ * Active and inactive answers live in two caches, each bounded, so that a flood of distinct
+ * unknown tokens can never push out the RPTs that were checked; the active one is bounded by
+ * size too, so that large answers cannot take the heap.
  */
 import { hash } from 'node:crypto'
-import { normalizePermissions, type RptIntrospection } from '@uma-kit/core'
 import { createSingleFlight, isJsonObject, numberMember } from '@uma-kit/core/internal'
 import { decodeJwt } from 'jose'
 import { LRUCache } from 'lru-cache'
-import type { CheckedRpt } from './decision.js'
-import type { ResolvedOptions } from './options.js'
+import type { ResolvedCache } from './cache-options.js'
+import type { CheckedRpt } from './checked-rpt.js'
 
 /** A check of an RPT and whether it came from the cache. */
 export interface RptCheck {
@@ -23,14 +25,18 @@ export interface RptCache {
    */
   check(
     token: string,
-    load: (token: string) => Promise<RptIntrospection>,
+    load: (token: string) => Promise<CheckedRpt>,
     key?: string,
   ): Promise<RptCheck>
   /**
-   * The cached check of a token, without loading: the hot path of a cache hit, taken before
-   * anything else is done with the token. Its `key` saves `check` hashing the token again.
+   * The cached check of a token, without loading: the hot path of a cache hit. Its `key` saves
+   * `check` hashing the token again.
    */
   peek(token: string): { key: string; rpt: CheckedRpt | undefined }
+  /** Forgets one token. */
+  forget(token: string): void
+  /** How many entries are kept: active, inactive. */
+  readonly size: { active: number; inactive: number; activeBytes: number }
   /** Forgets every entry. */
   clear(): void
 }
@@ -41,8 +47,13 @@ interface Entry {
   readonly expiresAt: number
 }
 
-/** The cache key: SHA-256 of the token, so no cache holds a usable token. */
-function tokenKey(token: string): string {
+/**
+ * The cache key: SHA-256 of the token, so no cache holds a usable token.
+ *
+ * @param token - the RPT
+ * @returns the key
+ */
+export function tokenKey(token: string): string {
   // the one-shot hash is about twice as fast as createHash() on a JWT-sized token
   return hash('sha256', token, 'base64url')
 }
@@ -60,64 +71,72 @@ function unverifiedExp(token: string): number | undefined {
 /**
  * How long a check may be kept, in milliseconds: an active one until the earliest of its `exp`,
  * the JWT's `exp` and `maxTtlSeconds`; an inactive one for `inactiveTtlSeconds` (RFC 7662 §4).
+ *
+ * @internal
  */
-function lifetimeMs(
+export function lifetimeMs(
   token: string,
-  introspection: RptIntrospection,
+  rpt: CheckedRpt,
   limits: { maxTtlSeconds: number; inactiveTtlSeconds: number },
   nowMs: number,
   toleranceMs: number,
 ): number {
-  if (!introspection.active) return limits.inactiveTtlSeconds * 1000
+  if (!rpt.active) return limits.inactiveTtlSeconds * 1000
   let until = nowMs + limits.maxTtlSeconds * 1000
-  const exp = numberMember(introspection, 'exp')
-  if (exp !== undefined) until = Math.min(until, exp * 1000 + toleranceMs)
+  if (rpt.exp !== undefined) until = Math.min(until, rpt.exp * 1000 + toleranceMs)
   const jwtExp = unverifiedExp(token)
   if (jwtExp !== undefined) until = Math.min(until, jwtExp * 1000 + toleranceMs)
   return until - nowMs
 }
 
 /**
- * Creates the RPT cache of a resource server. With `cache: false` nothing is kept, but
- * concurrent checks of one token still share one call.
+ * Creates an RPT cache. With `cache: false` nothing is kept, but concurrent checks of one token
+ * still share one call.
  *
- * @param options - the resolved options
+ * @param limits - the resolved cache options
+ * @param toleranceSeconds - the clock tolerance, which an entry may outlive `exp` by
  * @param now - the clock
  * @returns the cache
  */
-export function createRptCache(options: ResolvedOptions, now: () => number = Date.now): RptCache {
-  const limits = options.cache
-  const entries =
+export function createRptCache(
+  limits: ResolvedCache,
+  toleranceSeconds: number,
+  now: () => number = Date.now,
+): RptCache {
+  const active =
     limits === false
       ? undefined
-      : new LRUCache<string, Entry>({ max: limits.max, ttlAutopurge: false })
+      : new LRUCache<string, Entry>({
+          max: limits.max,
+          maxSize: limits.maxBytes,
+          // one answer may not take more than a tenth of the budget: it is used, not kept
+          maxEntrySize: Math.floor(limits.maxBytes / 10),
+          sizeCalculation: (entry) => Math.max(1, entry.rpt.sizeBytes),
+        })
+  const inactive =
+    limits === false ? undefined : new LRUCache<string, Entry>({ max: limits.inactiveMax })
   const flights = createSingleFlight<string, RptCheck>()
 
   async function load(
     key: string,
     token: string,
-    loader: (token: string) => Promise<RptIntrospection>,
+    loader: (token: string) => Promise<CheckedRpt>,
   ): Promise<RptCheck> {
-    const introspection = await loader(token)
-    const rpt: CheckedRpt = { introspection, permissions: normalizePermissions(introspection) }
-    if (entries !== undefined && limits !== false) {
-      const ttl = lifetimeMs(
-        token,
-        introspection,
-        limits,
-        now(),
-        options.clockToleranceSeconds * 1000,
-      )
-      if (ttl > 0) entries.set(key, { rpt, expiresAt: now() + ttl }, { ttl })
+    const rpt = await loader(token)
+    if (limits !== false) {
+      const ttl = lifetimeMs(token, rpt, limits, now(), toleranceSeconds * 1000)
+      const store = rpt.active ? active : inactive
+      if (ttl > 0) store?.set(key, { rpt, expiresAt: now() + ttl }, { ttl })
     }
     return { rpt, cached: false }
   }
 
   function cached(key: string): CheckedRpt | undefined {
-    const entry = entries?.get(key)
+    const entry = active?.get(key) ?? inactive?.get(key)
     if (entry === undefined) return undefined
     if (entry.expiresAt > now()) return entry.rpt
-    entries?.delete(key)
+    active?.delete(key)
+    inactive?.delete(key)
     return undefined
   }
 
@@ -131,8 +150,21 @@ export function createRptCache(options: ResolvedOptions, now: () => number = Dat
       const key = tokenKey(token)
       return { key, rpt: cached(key) }
     },
+    forget(token) {
+      const key = tokenKey(token)
+      active?.delete(key)
+      inactive?.delete(key)
+    },
+    get size() {
+      return {
+        active: active?.size ?? 0,
+        inactive: inactive?.size ?? 0,
+        activeBytes: active?.calculatedSize ?? 0,
+      }
+    },
     clear() {
-      entries?.clear()
+      active?.clear()
+      inactive?.clear()
     },
   }
 }

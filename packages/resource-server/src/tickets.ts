@@ -11,7 +11,8 @@ import {
   stringMember,
 } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
-import type { ResolvedOptions } from './options.js'
+import type { ResolvedAs } from './as-options.js'
+import type { CallContext } from './call-context.js'
 import type { PatProvider } from './pat.js'
 import { isSuccess, protectionError } from './protection-errors.js'
 
@@ -58,56 +59,78 @@ export function checkPermissions(permissions: unknown): PermissionRequest[] {
   return list.map(checkPermission)
 }
 
+/** CAS registers resources with numeric ids and wants them as numbers (wire.md §6.2). */
+function asCasPermission(permission: PermissionRequest): object {
+  const id = permission.resource_id
+  return /^[1-9]\d{0,14}$/.test(id) ? { ...permission, resource_id: Number(id) } : permission
+}
+
+/** Writes the permission request body in the AS's format. */
+function requestBody(as: ResolvedAs, permissions: PermissionRequest[]): string {
+  // an array by default: Keycloak, WSO2 and SolidLab refuse a bare object, CAS takes only
+  // one (wire.md pitfall 15)
+  if (as.permissionRequestFormat === 'array') return JSON.stringify(permissions)
+  const [only] = permissions
+  if (permissions.length === 1 && only !== undefined) return JSON.stringify(asCasPermission(only))
+  throw argumentError(
+    'ERR_INVALID_ARG_VALUE',
+    "permissionRequestFormat 'object' sends one permission per request",
+  )
+}
+
+/** Requests a ticket for permissions, within a decision's deadline. */
+export type TicketRequester = (
+  permissions: PermissionRequest[],
+  context?: CallContext,
+) => Promise<string>
+
 /**
- * Creates the ticket requester of a resource server.
+ * Creates the ticket requester of one AS.
  *
- * @param options - the resolved options
+ * @param as - the AS's resolved options
+ * @param timeoutMs - bound on each call
  * @param metadata - where the permission endpoint is
  * @param pats - the PAT provider
  * @param fetchImpl - the transport's `fetch`
  * @returns `requestTicket`
  */
 export function createTicketRequester(
-  options: ResolvedOptions,
+  as: ResolvedAs,
+  timeoutMs: number,
   metadata: MetadataSource,
   pats: PatProvider,
   fetchImpl: typeof fetch,
-): (permissions: PermissionRequest[]) => Promise<string> {
-  return async function requestTicket(permissions) {
+): TicketRequester {
+  return async function requestTicket(permissions, context = {}) {
+    const body = requestBody(as, permissions)
     const { url } = await metadata.endpoint('permission_endpoint')
-    // an array by default: Keycloak, WSO2 and SolidLab refuse a bare object, CAS takes only
-    // one (wire.md pitfall 15)
-    let body: string
-    if (options.permissionRequestFormat === 'array') body = JSON.stringify(permissions)
-    else if (permissions.length === 1) body = JSON.stringify(permissions[0])
-    else {
-      throw argumentError(
-        'ERR_INVALID_ARG_VALUE',
-        "permissionRequestFormat 'object' sends one permission per request",
-      )
-    }
-    const response = await pats.withPat((pat) =>
-      callAs(
-        url,
-        {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${pat}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
+    const response = await pats.withPat(
+      (pat) =>
+        callAs(
+          url,
+          {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${pat}`,
+              'content-type': 'application/json',
+              accept: 'application/json',
+            },
+            body,
           },
-          body,
-        },
-        { fetch: fetchImpl, timeoutMs: options.timeoutMs, purpose: 'ticket request' },
-      ),
+          { fetch: fetchImpl, timeoutMs, deadline: context.deadline, purpose: 'ticket request' },
+        ),
+      context,
     )
     if (!isSuccess(response.status)) throw protectionError(response, 'ticket request')
     const ticket = isJsonObject(response.json) ? stringMember(response.json, 'ticket') : undefined
-    // SolidLab answers 200 with no body when it needs no ticket: never read that as "allow"
+    // SolidLab answers 200 with no body for resources it deems public: never read that as
+    // "allow", and never as "unreachable" either (wire.md pitfall 16)
     if (ticket === undefined) {
-      throw new UmaError('invalid_response', 'the permission endpoint gave no ticket', {
-        asStatus: response.status,
-      })
+      throw new UmaError(
+        'ticket_not_issued',
+        `the permission endpoint of ${as.issuer} answered HTTP ${response.status} without a ticket`,
+        { asStatus: response.status },
+      )
     }
     return ticket
   }

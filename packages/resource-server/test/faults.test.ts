@@ -128,11 +128,13 @@ describe('an RS facing a faulty AS', () => {
     expect(await decide('empty')).toMatchObject({ allowed: false, status: 401 })
   })
 
-  it('answers 403, not allow, when the permission endpoint gives 200 and no ticket (SolidLab)', async () => {
+  it('answers 403, not allow, when the permission endpoint gives 200 and no ticket (SolidLab), without claiming the AS is unreachable', async () => {
     as.route('/perm', (_req, res) => res.writeHead(200).end())
     const decision = await decide('unknown')
     expect(decision).toMatchObject({ allowed: false, status: 403 })
-    expect(decision.allowed ? undefined : decision.error?.code).toBe('invalid_response')
+    if (decision.allowed) throw new Error('unreachable')
+    expect(decision.error?.code).toBe('ticket_not_issued')
+    expect(decision.headers.warning).toBeUndefined()
   })
 
   it('refuses a body over 1 MiB from the AS', async () => {

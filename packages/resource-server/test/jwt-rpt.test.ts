@@ -4,7 +4,7 @@
 import { HttpResponse, http } from 'msw'
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createResourceServer, type ResourceServerOptions } from '../src/index.js'
+import { createResourceServer, type SingleAsOptions } from '../src/index.js'
 import { MSW_LISTEN, createMswServer, mswFetch } from './support/app.js'
 
 const msw = createMswServer()
@@ -42,8 +42,10 @@ function mint(
   claims: Record<string, unknown> = {},
   header: Record<string, unknown> = {},
 ) {
+  // Keycloak puts the RS's client id in aud: the default audience the RS expects
   return new SignJWT({
     authorization: { permissions: [{ rsid: 'photo-1', rsname: 'Photo', scopes: ['view'] }] },
+    aud: 'rs',
     ...claims,
   })
     .setProtectedHeader({
@@ -54,6 +56,14 @@ function mint(
     .setIssuer(typeof claims.iss === 'string' ? claims.iss : ISSUER)
     .setIssuedAt()
     .setExpirationTime(typeof claims.exp === 'number' ? claims.exp : now() + 300)
+    .sign(key.privateKey)
+}
+
+/** A JWT exactly as given: no exp, no aud unless claimed. */
+function mintBare(key: Key, claims: Record<string, unknown>) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: key.jwk.kid ?? '' })
+    .setIssuer(ISSUER)
     .sign(key.privateKey)
 }
 
@@ -86,7 +96,7 @@ describe('JWT RPTs checked locally', () => {
     )
   })
 
-  function rs(overrides: Partial<ResourceServerOptions> = {}) {
+  function rs(overrides: Partial<SingleAsOptions> = {}) {
     return createResourceServer({
       issuer: ISSUER,
       clientId: 'rs',
@@ -169,13 +179,46 @@ describe('JWT RPTs checked locally', () => {
     await server.close()
   })
 
+  it("expects the RS's client id in aud by default, as Keycloak sets it", async () => {
+    const server = rs()
+    expect(await decide(server, await mint(keys[0]!, { aud: ['other', 'rs'] }))).toMatchObject({
+      allowed: true,
+    })
+    expect(await decide(server, await mint(keys[0]!, { aud: 'other-rs' }))).toMatchObject({
+      allowed: false,
+      status: 401,
+    })
+    expect(await decide(server, await mint(keys[0]!, { aud: undefined }))).toMatchObject({
+      allowed: false,
+      status: 401,
+    })
+    await server.close()
+  })
+
+  it('refuses a JWT without exp, which would be valid forever', async () => {
+    const server = rs()
+    const permissions = [{ resource_id: 'photo-1', resource_scopes: ['view'] }]
+    const forever = await mintBare(keys[0]!, { aud: 'rs', permissions })
+    expect(await decide(server, forever)).toMatchObject({ allowed: false, status: 401 })
+    await server.close()
+  })
+
+  it('refuses a JWT signed by the right key but naming another issuer', async () => {
+    const server = rs()
+    const foreign = await mint(keys[0]!, { iss: 'https://other-as.example' })
+    expect(await decide(server, foreign)).toMatchObject({ allowed: false, status: 401 })
+    await server.close()
+  })
+
   it('tries each key of a JWKS without kids (SolidLab)', async () => {
     keys = [await newKey(), await newKey()]
-    const server = rs()
+    // SolidLab's RPTs carry aud "solid"
+    const server = rs({ audience: 'solid' })
     expect(
       await decide(
         server,
         await mint(keys[1]!, {
+          aud: 'solid',
           permissions: [{ resource_id: 'photo-1', resource_scopes: ['view'] }],
         }),
       ),

@@ -221,7 +221,7 @@ describe('requestTicket', () => {
     ],
     ['a bare 400', 400, 'Bad Request', 'invalid_request'],
     ['a 500', 500, 'oops', 'as_error'],
-    ['a 2xx without ticket', 201, {}, 'invalid_response'],
+    ['a 2xx without ticket', 201, {}, 'ticket_not_issued'],
   ])('rejects on %s', async (_label, status, body, code) => {
     const { as, rs } = setup()
     msw.use(

@@ -313,7 +313,87 @@ describe('resources.ensure', () => {
       }),
     )
     await expect(rs.resources.ensure(ALBUM)).resolves.toBe('b')
-    expect(updated).toEqual(ALBUM)
+    expect(updated).toEqual({ _id: 'b', ...ALBUM })
+    await rs.close()
+  })
+
+  it('never loses what the AS holds: its other scopes and fields stay, the given ones are added (issue 13)', async () => {
+    const rs = server()
+    let updated: unknown
+    msw.use(
+      http.get(R, () => HttpResponse.json(['b'])),
+      http.get(`${R}/b`, () =>
+        HttpResponse.json({
+          _id: 'b',
+          name: 'Album 7',
+          description: 'summer 2026',
+          icon_uri: 'https://photos.example/icon.png',
+          resource_scopes: [{ name: 'view' }, { name: 'share' }],
+        }),
+      ),
+      http.put(`${R}/b`, async ({ request }) => {
+        updated = await request.json()
+        return new HttpResponse(null, { status: 204 })
+      }),
+    )
+    await expect(rs.resources.ensure(ALBUM)).resolves.toBe('b')
+    expect(updated).toEqual({
+      _id: 'b',
+      name: 'Album 7',
+      description: 'summer 2026',
+      icon_uri: 'https://photos.example/icon.png',
+      type: 'https://photos.example/album',
+      resource_scopes: ['view', 'share', 'print'],
+    })
+    await rs.close()
+  })
+
+  it("finds an owner's resource among others of the same name, asking Keycloak by owner", async () => {
+    const rs = server()
+    const queries: string[] = []
+    msw.use(
+      http.get(R, ({ request }) => {
+        queries.push(new URL(request.url).searchParams.get('owner') ?? '')
+        return HttpResponse.json(['dave-1', 'alice-1'])
+      }),
+      http.get(`${R}/dave-1`, () =>
+        HttpResponse.json({
+          _id: 'dave-1',
+          name: 'Album 7',
+          owner: { id: 'u-dave', name: 'dave' },
+          resource_scopes: ['view', 'print'],
+        }),
+      ),
+      http.get(`${R}/alice-1`, () =>
+        HttpResponse.json({
+          _id: 'alice-1',
+          name: 'Album 7',
+          owner: { id: 'u-alice', name: 'alice' },
+          resource_scopes: ['view', 'print'],
+        }),
+      ),
+    )
+    await expect(rs.resources.ensure({ ...ALBUM, owner: 'alice' })).resolves.toBe('alice-1')
+    expect(queries).toEqual(['alice'])
+    await rs.close()
+  })
+
+  it('refuses, rather than reading thousands or duplicating, when the AS ignores the name filter', async () => {
+    const rs = server()
+    let reads = 0
+    const ids = Array.from({ length: 250 }, (_, i) => `r${i}`)
+    msw.use(
+      http.get(R, ({ request }) => {
+        const first = Number(new URL(request.url).searchParams.get('first') ?? 0)
+        return HttpResponse.json(ids.slice(first, first + 100))
+      }),
+      http.get(`${R}/:id`, ({ params }) => {
+        reads += 1
+        return HttpResponse.json({ _id: params.id, name: 'other', resource_scopes: ['view'] })
+      }),
+    )
+    await expect(rs.resources.ensure(ALBUM)).rejects.toMatchObject({ code: 'conflict' })
+    expect(reads).toBe(200)
     await rs.close()
   })
 

@@ -1,0 +1,80 @@
+/**
+ * @module Everything the RS holds for one AS: its metadata, PAT, tickets, RPT checks, cache,
+ * resource registry and resource names. Nothing here is shared with another AS but the HTTP
+ * transport and the discovery cache (keyed by issuer), so an AS that is down or misbehaving
+ * affects only the resources it protects.
+ */
+import type { DiscoveryCache, PermissionRequest } from '@uma-kit/core'
+import { createMetadataSource, type MetadataSource } from './as-metadata.js'
+import type { ResolvedAs } from './as-options.js'
+import type { ResolvedCache } from './cache-options.js'
+import type { CallContext } from './call-context.js'
+import type { CheckedRpt } from './checked-rpt.js'
+import { createIntrospector } from './introspection.js'
+import { createJwtVerifier, looksLikeJwt } from './jwt-rpt.js'
+import { createPatProvider, type PatProvider } from './pat.js'
+import { createResourceNames, type ResourceNames } from './resource-names.js'
+import { createResourceRegistry, type ResourceRegistry } from './resources.js'
+import { createRptCache, type RptCache } from './rpt-cache.js'
+import { createTicketRequester } from './tickets.js'
+
+/** One AS, as the RS talks to it. */
+export interface AsConnection {
+  readonly issuer: string
+  readonly options: ResolvedAs
+  readonly metadata: MetadataSource
+  readonly pats: PatProvider
+  readonly cache: RptCache
+  readonly resources: ResourceRegistry
+  readonly names: ResourceNames
+  /** Asks this AS for a ticket. */
+  requestTicket(permissions: PermissionRequest[], context?: CallContext): Promise<string>
+  /** Checks an RPT with this AS (introspection or its keys), uncached. */
+  checkRpt(token: string, context?: CallContext): Promise<CheckedRpt>
+}
+
+/** What every AS of one RS shares. */
+export interface SharedParts {
+  readonly timeoutMs: number
+  readonly toleranceSeconds: number
+  readonly cache: ResolvedCache
+  readonly discovery: DiscoveryCache
+  readonly fetch: typeof fetch
+  readonly now: () => number
+}
+
+/**
+ * Connects to one AS (lazily: nothing is sent before the first use).
+ *
+ * @param as - the AS's resolved options
+ * @param shared - the transport, discovery, bounds and clock of the RS
+ * @returns the connection
+ */
+export function createAsConnection(as: ResolvedAs, shared: SharedParts): AsConnection {
+  const { timeoutMs, fetch: fetchImpl } = shared
+  const metadata = createMetadataSource(as, shared.discovery)
+  const pats = createPatProvider(as, timeoutMs, metadata, fetchImpl, shared.now)
+  const introspect = createIntrospector(as, timeoutMs, metadata, pats, fetchImpl)
+  const verifyJwt = createJwtVerifier(as, timeoutMs, shared.toleranceSeconds, metadata, fetchImpl)
+  const { registry, list } = createResourceRegistry(timeoutMs, metadata, pats, fetchImpl)
+
+  function checkRpt(token: string, context: CallContext = {}): Promise<CheckedRpt> {
+    if (as.rptValidation === 'jwt') return verifyJwt(token)
+    if (as.rptValidation === 'auto' && looksLikeJwt(token)) return verifyJwt(token)
+    // a ticket may follow: fetch the PAT beside the introspection, not after it
+    if (as.introspectionAuth === 'client') void pats.get(context).catch(() => undefined)
+    return introspect(token, context)
+  }
+
+  return Object.freeze({
+    issuer: as.issuer,
+    options: as,
+    metadata,
+    pats,
+    cache: createRptCache(shared.cache, shared.toleranceSeconds, shared.now),
+    resources: registry,
+    names: createResourceNames(as.issuer, registry, list),
+    requestTicket: createTicketRequester(as, timeoutMs, metadata, pats, fetchImpl),
+    checkRpt,
+  })
+}
