@@ -1,8 +1,9 @@
 /**
  * @module What the Express guard passes to `next(err)`: always an `UmaError`, whose `status` is
- * 500 (never the AS's), whose `expose` is false, and whose `stack` is one line, because
- * Express's final handler answers with `err.status` and, outside production, prints
- * `err.stack` to the client.
+ * 500 (never the AS's), whose `expose` is false, and whose `stack` is one generic line, because
+ * Express's final handler answers with `err.status` and, outside production, prints `err.stack`
+ * to the client. The message keeps every detail for the server's log, and is made enumerable so
+ * that `console.error(err)` and `util.inspect` still show it.
  */
 import { UmaError, isUmaError } from '@uma-kit/core'
 
@@ -23,11 +24,12 @@ export function toRouteError(err: unknown): UmaError {
     errorDescription: source.errorDescription,
     cause: source.cause,
   })
-  // frames of uma-kit's internals say nothing to the client, and paths say too much
+  // frames and paths say too much to a client, and so does what the AS answered
   Object.defineProperty(copy, 'stack', {
-    value: `UmaError [${copy.code}]: ${copy.message}`,
+    value: `UmaError [${copy.code}]: the request could not be authorized (details in the server's log)`,
     writable: true,
     configurable: true,
   })
+  Object.defineProperty(copy, 'message', { enumerable: true })
   return copy
 }
