@@ -15,7 +15,8 @@ import type { RequiredClaim } from './types.js'
  * - Protection API (UMA FedAuthz): `invalid_resource_id`, `not_found`, `conflict`,
  *   `invalid_request`, `unauthorized` (the PAT or the client credentials were refused).
  * - Client side: `invalid_client`, `invalid_rpt`, `state_mismatch`, `body_not_replayable`.
- * - Resource server: `resource_unresolved` (the resource resolver failed).
+ * - Resource server: `resource_unresolved` (the resource resolver failed), `store_unavailable`
+ *   (the shared store of a fleet did not take a revocation in time).
  */
 export type UmaErrorCode =
   | 'need_info'
@@ -39,6 +40,7 @@ export type UmaErrorCode =
   | 'state_mismatch'
   | 'body_not_replayable'
   | 'resource_unresolved'
+  | 'store_unavailable'
 
 /** Every {@link UmaErrorCode}, for validation and exhaustive tests. */
 export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
@@ -63,6 +65,7 @@ export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
   'state_mismatch',
   'body_not_replayable',
   'resource_unresolved',
+  'store_unavailable',
 ] as const)
 
 /** Optional details of an {@link UmaError}. */
