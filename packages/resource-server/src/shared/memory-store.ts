@@ -14,6 +14,8 @@ export interface MemoryStore extends SharedRptStore {
   values(): Map<string, string>
   /** Writes a raw value as another writer of the store would, for `ttlMs` milliseconds. */
   put(key: string, value: string, ttlMs?: number): void
+  /** Forgets every value, as a restarted store would. */
+  clear(): void
   /** Tells every subscriber that messages may have been missed. */
   lose(): void
 }
@@ -76,6 +78,9 @@ export function createMemoryStore(now: () => number = Date.now): MemoryStore {
       return out
     },
     put,
+    clear() {
+      entries.clear()
+    },
     lose() {
       for (const listener of listeners) listener.lost()
     },

@@ -64,8 +64,11 @@ export function createRevocationStream(
   let generation = 0
   let pending = 0
 
-  const each = (f: (l: SharedRptStoreListener) => void) => {
-    for (const l of listeners) f(l)
+  const lost = () => {
+    for (const l of listeners) l.lost()
+  }
+  const deliver = (message: string) => {
+    for (const l of listeners) l.message(message)
   }
 
   async function start(signal: AbortSignal): Promise<void> {
@@ -73,7 +76,7 @@ export function createRevocationStream(
     if (signal.aborted) throw new Error('abandoned')
     position = readEntries(reply)[0]?.id ?? NONE
     // revocations published while this instance could not read the stream are unknown
-    if (startFailed) each((l) => l.lost())
+    if (startFailed) lost()
     startFailed = false
   }
 
@@ -84,12 +87,9 @@ export function createRevocationStream(
       const entries = readEntries(await command(args, key, signal))
       if (signal.aborted) return
       const fresh = from !== NONE && entries[0]?.id === from ? entries.slice(1) : entries
-      if (from !== NONE && fresh === entries) each((l) => l.lost())
+      if (from !== NONE && fresh === entries) lost()
       position = entries.at(-1)?.id ?? NONE
-      for (const entry of fresh) {
-        const message = entry.message
-        if (message !== undefined) each((l) => l.message(message))
-      }
+      for (const { message } of fresh) if (message !== undefined) deliver(message)
       if (entries.length < BATCH) return
     }
   }

@@ -25,7 +25,8 @@ export interface RedisStoreOptions {
 
 function valueOf(reply: unknown): string | undefined {
   if (typeof reply === 'string') return reply === '' ? undefined : reply
-  if (reply instanceof Uint8Array) return reply.length === 0 ? undefined : Buffer.from(reply).toString()
+  if (reply instanceof Uint8Array)
+    return reply.length === 0 ? undefined : Buffer.from(reply).toString()
   return undefined
 }
 

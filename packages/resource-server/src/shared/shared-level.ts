@@ -17,8 +17,7 @@ import { waitForEntry } from './wait-for-entry.js'
 
 /** What a revocation message asks: forget one RPT by its local key, or forget every RPT. */
 export type SharedRevocation =
-  | { readonly kind: 'key'; readonly localKey: string }
-  | { readonly kind: 'all' }
+  { readonly kind: 'key'; readonly localKey: string } | { readonly kind: 'all' }
 
 /**
  * The shared level. Every method but `revoke` answers "nothing" when the store fails, is slow
@@ -105,7 +104,8 @@ export function createSharedLevel(options: SharedLevelOptions): SharedLevel {
     },
   })
 
-  const decode = (key: string, value: unknown) => decodeFor(o, key, value, revoked.revokedAt(key, now()))
+  const decode = (key: string, value: unknown) =>
+    decodeFor(o, key, value, revoked.revokedAt(key, now()))
   const level: SharedLevel = {
     localKey: (token) => tokenName(keys, token),
     async read(key) {

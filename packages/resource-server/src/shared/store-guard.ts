@@ -87,8 +87,12 @@ export function createStoreGuard(options: StoreGuardOptions): StoreGuard {
       }
       // a call that settles after its timeout is still handled here, never unhandled
       pending.then(
-        (value) => finish({ ok: true, value }),
-        () => finish(NOTHING),
+        (value) => {
+          finish({ ok: true, value })
+        },
+        () => {
+          finish(NOTHING)
+        },
       )
     })
   }

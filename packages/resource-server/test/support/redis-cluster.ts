@@ -40,7 +40,10 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       )
     }
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`)
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0'].concat('--cluster-yes'))
+    await run(
+      'redis-cli',
+      ['--cluster', 'create', ...addresses, '--cluster-replicas', '0'].concat('--cluster-yes'),
+    )
     const deadline = Date.now() + 10_000
     for (const node of nodes) {
       while ((await clusterState(node.port)) !== 'ok') {

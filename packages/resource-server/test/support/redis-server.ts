@@ -81,8 +81,8 @@ function launch(port: number, dir: string, extra: string[]): Promise<ChildProces
       child.kill('SIGKILL')
       reject(new Error(`redis-server did not start: ${log}`))
     }, 10_000)
-    child.stdout?.setEncoding('utf8')
-    child.stdout?.on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (chunk: string) => {
       log += chunk
       if (/Ready to accept connections/.test(log)) {
         clearTimeout(timer)
