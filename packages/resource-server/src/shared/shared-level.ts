@@ -3,21 +3,17 @@
  * {@link SharedRptStore}, one introspection per RPT for the whole fleet, and revocations.
  */
 import { randomUUID } from 'node:crypto'
-import { UmaError } from '@uma-kit/core'
-import { decodeEntry, encodeEntry, TOMBSTONE, type SharedEntry } from './entry-codec.js'
+import { TOMBSTONE, type SharedEntry } from './entry-codec.js'
 import { tokenName } from './keys.js'
-import { createRevokedNames } from './revoked-names.js'
-import {
-  resolveSharedLevelOptions,
-  type ResolvedSharedLevelOptions,
-  type SharedLevelOptions,
-} from './shared-level-options.js'
-import { createStoreGuard, type StoreGuard } from './store-guard.js'
+import { acceptEntry, entryKey, entryToStore, lockKey, revokeInStore } from './level-entries.js'
+import { createRevocationHub, type SharedRevocation } from './revocation-hub.js'
+import { resolveSharedLevelOptions, type SharedLevelOptions } from './shared-level-options.js'
+import { createStoreGuard } from './store-guard.js'
 import { waitForEntry } from './wait-for-entry.js'
 
-/** What a revocation message asks: forget one RPT by its local key, or forget every RPT. */
-export type SharedRevocation =
-  { readonly kind: 'key'; readonly localKey: string } | { readonly kind: 'all' }
+export type { SharedEntry } from './entry-codec.js'
+export type { SharedRevocation } from './revocation-hub.js'
+export type { SharedLevelOptions } from './shared-level-options.js'
 
 /**
  * The shared level. Every method but `revoke` answers "nothing" when the store fails, is slow
@@ -55,12 +51,13 @@ export interface SharedLevel {
   close(): Promise<void>
 }
 
-const NAME = /^[A-Za-z0-9_-]{43}$/
-const entryKey = (key: string) => `rpt:${key}`
-const lockKey = (key: string) => `lock:${key}`
-
 /**
  * Creates the shared level of one instance.
+ *
+ * Store faults: every call is bounded by `opTimeoutMs` and goes through a circuit breaker that
+ * opens after 3 consecutive failures; while open, calls answer "nothing" without touching the
+ * store, and the first call after each second starts one probe in the background, whose
+ * success closes it again.
  *
  * @param options - the store, the secret and the bounds
  * @returns the level
@@ -77,48 +74,23 @@ export function createSharedLevel(options: SharedLevelOptions): SharedLevel {
     probe: (signal) => store.get('probe', 0, signal),
     now,
   })
-  const revoked = createRevokedNames(10_000, o.maxTtlMs + o.clockToleranceMs)
-  const listeners = new Set<(revocation: SharedRevocation) => void>()
+  const hub = createRevocationHub(store, now, o.maxTtlMs + o.clockToleranceMs)
   const lockValue = randomUUID()
   let closed = false
+  const accept = (key: string, value: unknown) => acceptEntry(o, key, value, hub.revokedAt(key))
 
-  function emit(revocation: SharedRevocation): void {
-    for (const listener of listeners) {
-      try {
-        listener(revocation)
-      } catch {
-        // one listener's fault must not keep the others from hearing it
-      }
-    }
-  }
-  function heard(key: string): void {
-    revoked.add(key, now())
-    emit({ kind: 'key', localKey: key })
-  }
-  const unsubscribe = store.subscribe({
-    message: (message) => {
-      if (!closed && NAME.test(message)) heard(message)
-    },
-    lost: () => {
-      if (!closed) emit({ kind: 'all' })
-    },
-  })
-
-  const decode = (key: string, value: unknown) =>
-    decodeFor(o, key, value, revoked.revokedAt(key, now()))
-  const level: SharedLevel = {
+  return {
     localKey: (token) => tokenName(keys, token),
     async read(key) {
       if (closed) return undefined
       const got = await guard.run((s) => store.get(entryKey(key), o.maxEntryLength, s))
-      return got.ok ? decode(key, got.value) : undefined
+      return got.ok ? accept(key, got.value) : undefined
     },
     async write(key, entry) {
-      if (closed) return
-      const value = encodeFor(o, key, entry, revoked.revokedAt(key, now()))
-      if (value === undefined) return
+      const put = closed ? undefined : entryToStore(o, key, entry, hub.revokedAt(key))
+      if (put === undefined) return
       // set-if-absent: a write that raced a revocation cannot replace its tombstone
-      await guard.run((s) => store.setIfAbsent(entryKey(key), value.value, value.ttlMs, s))
+      await guard.run((s) => store.setIfAbsent(entryKey(key), put.value, put.ttlMs, s))
     },
     async lead(key) {
       if (closed) return true
@@ -129,79 +101,18 @@ export function createSharedLevel(options: SharedLevelOptions): SharedLevel {
       if (closed) return Promise.resolve(undefined)
       return waitForEntry(guard, o, timeoutMs, async (s) => {
         const value = await store.get(entryKey(key), o.maxEntryLength, s)
-        return value === TOMBSTONE ? 'revoked' : decode(key, value)
+        return value === TOMBSTONE ? 'revoked' : accept(key, value)
       })
     },
-    revoke: (key) => revokeKey(o, guard, key, heard),
-    onRevoked(listener) {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
+    async revoke(key) {
+      hub.heard(key)
+      await revokeInStore(o, guard, key)
     },
+    onRevoked: (listener) => hub.listen(listener),
     close() {
-      if (!closed) {
-        closed = true
-        listeners.clear()
-        unsubscribe()
-      }
+      closed = true
+      hub.close()
       return Promise.resolve()
     },
-  }
-  return level
-}
-
-function decodeFor(
-  o: ResolvedSharedLevelOptions,
-  key: string,
-  value: unknown,
-  revokedAt: number | undefined,
-): SharedEntry | undefined {
-  const entry = decodeEntry(o.keys, entryKey(key), value, {
-    now: o.now(),
-    maxLength: o.maxEntryLength,
-    maxTtlMs: o.maxTtlMs,
-    clockToleranceMs: o.clockToleranceMs,
-  })
-  if (entry === undefined) return undefined
-  return revokedAt !== undefined && entry.checkedAt <= revokedAt + o.clockToleranceMs
-    ? undefined
-    : entry
-}
-
-function encodeFor(
-  o: ResolvedSharedLevelOptions,
-  key: string,
-  entry: SharedEntry,
-  revokedAt: number | undefined,
-): { value: string; ttlMs: number } | undefined {
-  // whole milliseconds, as the reader demands; the check rounded down, never later than it was
-  const checkedAt = Math.floor(entry.checkedAt)
-  const expiresAt = Math.floor(Math.min(entry.expiresAt, checkedAt + o.maxTtlMs))
-  if (!Number.isSafeInteger(checkedAt) || !Number.isSafeInteger(expiresAt)) return undefined
-  if (revokedAt !== undefined && checkedAt <= revokedAt + o.clockToleranceMs) return undefined
-  const ttlMs = expiresAt - o.now()
-  if (ttlMs < 1) return undefined
-  const shared = { introspection: entry.introspection, checkedAt, expiresAt }
-  const value = encodeEntry(o.keys, entryKey(key), shared, o.maxEntryLength)
-  return value === undefined ? undefined : { value, ttlMs }
-}
-
-async function revokeKey(
-  o: ResolvedSharedLevelOptions,
-  guard: StoreGuard,
-  key: string,
-  heard: (key: string) => void,
-): Promise<void> {
-  heard(key)
-  const options = { timeoutMs: o.revokeTimeoutMs, force: true }
-  // the tombstone outlives any introspection that began before the revocation
-  const tombstoneMs = 2 * o.lockTtlMs
-  const [tombstone, published] = await Promise.all([
-    guard.run((s) => o.store.set(entryKey(key), TOMBSTONE, tombstoneMs, s), options),
-    guard.run((s) => o.store.publish(key, s), options),
-  ])
-  if (!tombstone.ok || !published.ok) {
-    throw new UmaError('store_unavailable', 'the shared store did not take the revocation in time')
   }
 }
