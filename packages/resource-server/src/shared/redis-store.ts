@@ -38,7 +38,8 @@ const isWrongType = (err: unknown) => err instanceof Error && err.message.starts
  * Keys: `<prefix>rpt:<name>` for checked RPTs, `<prefix>lock:<name>` for the lock of a first
  * use, `<prefix>revoked` for the stream of revocations. No command touches two keys, so no hash
  * tags are needed in a cluster and the entries spread over every slot; the stream is one key on
- * one node.
+ * one node. (A prefix with a hash tag, `{uma}:`, would put every key in one slot: allowed, but
+ * it gives the spread up.)
  *
  * Revocations go through that stream, capped near 10 000 entries, which every instance polls with
  * a plain `XRANGE` every `pollIntervalMs`, rather than through pub/sub, because:
