@@ -18,7 +18,8 @@ import type { RequiredClaim } from './types.js'
  * - Resource server: `resource_unresolved` (the resource resolver failed), `unknown_issuer` (a
  *   resource names an AS that is not configured), `ticket_not_issued` (the permission endpoint
  *   answered without a ticket, as SolidLab's does for resources it deems public), `overloaded`
- *   (the RS's own bound on calls to the AS was reached).
+ *   (the RS's own bound on calls to the AS was reached), `store_unavailable` (the shared
+ *   store of a fleet did not take a revocation in time).
  * - Security: `insecure_endpoint` (an endpoint credentials would go to is neither `https` nor
  *   loopback `http`; nothing was sent).
  * - `internal_error`: a fault inside uma-kit or a callback it called, wrapped so that only an
@@ -51,6 +52,7 @@ export type UmaErrorCode =
   | 'overloaded'
   | 'insecure_endpoint'
   | 'internal_error'
+  | 'store_unavailable'
 
 /** Every {@link UmaErrorCode}, for validation and exhaustive tests. */
 export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
@@ -80,6 +82,7 @@ export const UMA_ERROR_CODES: readonly UmaErrorCode[] = Object.freeze([
   'overloaded',
   'insecure_endpoint',
   'internal_error',
+  'store_unavailable',
 ] as const)
 
 /** Optional details of an {@link UmaError}. */
