@@ -16,6 +16,7 @@ import { createPatProvider, type PatProvider } from './pat.js'
 import { createResourceNames, type ResourceNames } from './resource-names.js'
 import { createResourceRegistry, type ResourceRegistry } from './resources.js'
 import { createRptCache, type RptCache } from './rpt-cache.js'
+import type { SharedLevel } from './shared/shared-level.js'
 import { createTicketRequester } from './tickets.js'
 
 /** One AS, as the RS talks to it. */
@@ -41,6 +42,8 @@ export interface SharedParts {
   readonly discovery: DiscoveryCache
   readonly fetch: typeof fetch
   readonly now: () => number
+  /** The fleet's shared level, where `cache.shared` is set. */
+  readonly level: SharedLevel | undefined
 }
 
 /**
@@ -71,7 +74,14 @@ export function createAsConnection(as: ResolvedAs, shared: SharedParts): AsConne
     options: as,
     metadata,
     pats,
-    cache: createRptCache(shared.cache, shared.toleranceSeconds, shared.now),
+    cache: createRptCache(
+      shared.cache,
+      shared.toleranceSeconds,
+      shared.now,
+      shared.level === undefined
+        ? undefined
+        : { level: shared.level, issuer: as.issuer, waitMs: timeoutMs },
+    ),
     resources: registry,
     names: createResourceNames(as.issuer, registry, list),
     requestTicket: createTicketRequester(as, timeoutMs, metadata, pats, fetchImpl),

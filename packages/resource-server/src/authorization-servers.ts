@@ -119,7 +119,7 @@ export function createAuthorizationServers(
     remove(issuer) {
       const connection = get(issuer)
       if (connection === undefined || byIssuer.size === 1) return false
-      connection.cache.clear()
+      connection.cache.close()
       byIssuer.delete(connection.issuer)
       shared.discovery.delete(connection.issuer)
       return true

@@ -1,8 +1,9 @@
 /**
  * @module The `cache` option: how many checked RPTs are kept, for how long, in how much memory.
  */
-import { readOptions } from '@uma-kit/core/internal'
+import { argumentError, readOptions } from '@uma-kit/core/internal'
 import { numberOption } from './option-readers.js'
+import type { SharedRptStore } from './shared/store.js'
 
 /** Options of the RPT cache. */
 export interface CacheOptions {
@@ -22,6 +23,18 @@ export interface CacheOptions {
    * tokens fills this, never pushing out checked RPTs. @default 10000
    */
   inactiveMax?: number | undefined
+  /**
+   * A second level shared by every instance of a fleet (`redisStore(client)`): a miss here reads
+   * it before asking the AS, one instance asks the AS for the whole fleet, and `revoke(rpt)`
+   * reaches every instance within a second.
+   */
+  shared?: SharedRptStore | undefined
+  /**
+   * Required with `shared`: at least 32 bytes, the same on every instance. Keys are derived from
+   * tokens with it and every entry is MACed with it, so that whoever can write to the store
+   * cannot open a resource.
+   */
+  sharedSecret?: string | Uint8Array | undefined
 }
 
 /** The cache options after checks and defaults, or `false` for no cache. */
@@ -33,7 +46,23 @@ export type ResolvedCache =
       readonly inactiveTtlSeconds: number
       readonly maxBytes: number
       readonly inactiveMax: number
+      readonly shared: SharedRptStore | undefined
+      readonly sharedSecret: string | Uint8Array | undefined
     }
+
+function sharedOptions(shared: unknown, secret: unknown) {
+  if ((shared === undefined) !== (secret === undefined)) {
+    throw argumentError(
+      'ERR_INVALID_ARG_VALUE',
+      'options.cache.shared and options.cache.sharedSecret go together',
+    )
+  }
+  // the store's shape and the secret's length are checked where the shared level is made
+  return {
+    shared: shared as SharedRptStore | undefined,
+    sharedSecret: secret as string | Uint8Array | undefined,
+  }
+}
 
 /**
  * Checks the `cache` option.
@@ -57,5 +86,6 @@ export function resolveCache(value: unknown): ResolvedCache {
       integer: true,
     }),
     inactiveMax: numberOption('cache.inactiveMax', cache.inactiveMax, 10_000, count),
+    ...sharedOptions(cache.shared, cache.sharedSecret),
   })
 }

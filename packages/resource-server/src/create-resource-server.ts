@@ -19,6 +19,7 @@ import { createRequireUmaScope, type RequireUmaScopeOptions } from './middleware
 import { resolveOptions, type ResourceServerOptions } from './options.js'
 import { createProtectionApi, type ProtectionApi } from './protection-api.js'
 import type { ResourceRegistry } from './resources.js'
+import { createSharedLevel, type SharedLevel } from './shared/shared-level.js'
 import { createTransport } from './transport.js'
 
 /** A configured resource server; see {@link createResourceServer}. */
@@ -73,8 +74,31 @@ export interface ResourceServer extends ProtectionApi {
   removeAuthorizationServer(issuer: string): boolean
   /** Every configured issuer. */
   readonly authorizationServers: readonly string[]
+  /**
+   * Forgets an RPT on this instance and, with `cache.shared`, on every instance of the fleet
+   * within a second: its next use is checked with the AS again.
+   *
+   * @param rpt - the token
+   * @throws {UmaError} `store_unavailable` when the shared store did not take the revocation in
+   *   time (this instance has forgotten the RPT; others may not have)
+   */
+  revoke(rpt: string): Promise<void>
   /** Closes the HTTP agent and drops cached tokens, so the process can exit. */
   close(): Promise<void>
+}
+
+function sharedLevel(resolved: ReturnType<typeof resolveOptions>): SharedLevel | undefined {
+  const { cache } = resolved
+  if (cache === false || cache.shared === undefined || cache.sharedSecret === undefined) {
+    return undefined
+  }
+  return createSharedLevel({
+    store: cache.shared,
+    secret: cache.sharedSecret,
+    lockTtlMs: resolved.timeoutMs,
+    maxTtlMs: cache.maxTtlSeconds * 1000,
+    clockToleranceMs: Math.max(1000, resolved.clockToleranceSeconds * 1000),
+  })
 }
 
 /**
@@ -103,6 +127,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   const now = Date.now
   const transport = createTransport(resolved.timeoutMs, resolved.fetch)
   const discovery = createDiscoveryCache({ fetch: transport.fetch, timeoutMs: resolved.timeoutMs })
+  const level = sharedLevel(resolved)
   const servers = createAuthorizationServers(resolved, {
     timeoutMs: resolved.timeoutMs,
     toleranceSeconds: resolved.clockToleranceSeconds,
@@ -110,6 +135,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     discovery,
     fetch: transport.fetch,
     now,
+    level,
   })
   const { authorize, decideAt } = createAuthorize(resolved, servers, undefined, now)
 
@@ -161,8 +187,16 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     get authorizationServers() {
       return Object.freeze(servers.issuers())
     },
+    async revoke(rpt) {
+      if (typeof rpt !== 'string' || rpt === '') {
+        throw argumentError('ERR_INVALID_ARG_TYPE', 'revoke needs the RPT as a non-empty string')
+      }
+      // every AS's entry for the token: which AS issued it is not known from the token alone
+      await Promise.all(servers.issuers().map((issuer) => servers.get(issuer)?.cache.revoke(rpt)))
+    },
     async close() {
-      for (const issuer of servers.issuers()) servers.get(issuer)?.cache.clear()
+      for (const issuer of servers.issuers()) servers.get(issuer)?.cache.close()
+      await level?.close()
       await transport.close()
     },
   }

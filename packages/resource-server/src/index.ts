@@ -27,6 +27,9 @@ export type {
 export type { ProtectionApi } from './protection-api.js'
 export type { ResourceName, ResourceRef } from './resource-ref.js'
 export type { ResourceRegistry } from './resources.js'
+export { redisStore, type RedisStoreOptions } from './shared/redis-store.js'
+export type { RedisClientLike } from './shared/redis-client.js'
+export type { SharedRptStore, SharedRptStoreListener } from './shared/store.js'
 export {
   UmaError,
   isUmaError,

@@ -10,6 +10,8 @@ import { decodeJwt } from 'jose'
 import { LRUCache } from 'lru-cache'
 import type { ResolvedCache } from './cache-options.js'
 import type { CheckedRpt } from './checked-rpt.js'
+import { loadThroughFleet } from './fleet-load.js'
+import type { SharedLevel } from './shared/shared-level.js'
 
 /** A check of an RPT and whether it came from the cache. */
 export interface RptCheck {
@@ -33,12 +35,12 @@ export interface RptCache {
    * `check` hashing the token again.
    */
   peek(token: string): { key: string; rpt: CheckedRpt | undefined }
-  /** Forgets one token. */
-  forget(token: string): void
+  /** Forgets one token here and, with a shared store, on every instance of the fleet. */
+  revoke(token: string): Promise<void>
   /** How many entries are kept: active, inactive. */
   readonly size: { active: number; inactive: number; activeBytes: number }
-  /** Forgets every entry. */
-  clear(): void
+  /** Forgets every entry and stops hearing the fleet's revocations. */
+  close(): void
 }
 
 interface Entry {
@@ -89,19 +91,32 @@ export function lifetimeMs(
   return until - nowMs
 }
 
+/** The fleet behind a cache: the shared level and what binds its keys to one AS. */
+export interface CacheFleet {
+  readonly level: SharedLevel
+  /** The AS whose answers this cache keeps: part of every shared key. */
+  readonly issuer: string
+  /** How long a follower waits for the leader's answer (the RS's `timeoutMs`). */
+  readonly waitMs: number
+}
+
 /**
- * Creates an RPT cache. With `cache: false` nothing is kept, but concurrent checks of one token
- * still share one call.
+ * Creates the RPT cache of one AS. With `cache: false` nothing is kept, but concurrent checks
+ * of one token still share one call. With a fleet, a miss reads the shared store before the AS,
+ * one instance asks the AS for the whole fleet, and revocations heard from the fleet are
+ * applied here.
  *
  * @param limits - the resolved cache options
  * @param toleranceSeconds - the clock tolerance, which an entry may outlive `exp` by
  * @param now - the clock
+ * @param fleet - the shared level, where `cache.shared` is set
  * @returns the cache
  */
 export function createRptCache(
   limits: ResolvedCache,
   toleranceSeconds: number,
   now: () => number = Date.now,
+  fleet?: CacheFleet,
 ): RptCache {
   const active =
     limits === false
@@ -116,19 +131,53 @@ export function createRptCache(
   const inactive =
     limits === false ? undefined : new LRUCache<string, Entry>({ max: limits.inactiveMax })
   const flights = createSingleFlight<string, RptCheck>()
+  // a shared key binds the token to this AS: another AS's answer for it is never this one's
+  const keyOf =
+    fleet === undefined
+      ? tokenKey
+      : (token: string) => fleet.level.localKey(`${fleet.issuer}\n${token}`)
+  // revocations heard while a load was in flight must keep its answer out of the cache
+  const revokedAt = new LRUCache<string, number>({ max: 10_000, ttl: 60_000 })
+  let allRevokedAt = 0
+  const stopHearing = fleet?.level.onRevoked((revocation) => {
+    if (revocation.kind === 'all') {
+      allRevokedAt = now()
+      active?.clear()
+      inactive?.clear()
+      return
+    }
+    revokedAt.set(revocation.localKey, now())
+    active?.delete(revocation.localKey)
+    inactive?.delete(revocation.localKey)
+  })
+  const lifetime = (token: string, rpt: CheckedRpt) =>
+    limits === false ? 0 : lifetimeMs(token, rpt, limits, now(), toleranceSeconds * 1000)
 
   async function load(
     key: string,
     token: string,
     loader: (token: string) => Promise<CheckedRpt>,
   ): Promise<RptCheck> {
-    const rpt = await loader(token)
-    if (limits !== false) {
-      const ttl = lifetimeMs(token, rpt, limits, now(), toleranceSeconds * 1000)
+    const started = now()
+    const loaded =
+      fleet === undefined
+        ? { rpt: await loader(token), shared: false, sharedUntil: undefined }
+        : await loadThroughFleet(
+            { level: fleet.level, waitMs: fleet.waitMs, lifetimeMs: lifetime, now },
+            key,
+            token,
+            loader,
+          )
+    const { rpt } = loaded
+    const revoked = Math.max(allRevokedAt, revokedAt.get(key) ?? 0)
+    if (limits !== false && revoked < started) {
+      // the fleet's word can only shorten what the local rules allow
+      const until = Math.min(now() + lifetime(token, rpt), loaded.sharedUntil ?? Infinity)
+      const ttl = until - now()
       const store = rpt.active ? active : inactive
-      if (ttl > 0) store?.set(key, { rpt, expiresAt: now() + ttl }, { ttl })
+      if (ttl > 0) store?.set(key, { rpt, expiresAt: until }, { ttl })
     }
-    return { rpt, cached: false }
+    return { rpt, cached: loaded.shared }
   }
 
   function cached(key: string): CheckedRpt | undefined {
@@ -141,19 +190,21 @@ export function createRptCache(
   }
 
   return {
-    check(token, loader, key = tokenKey(token)) {
+    check(token, loader, key = keyOf(token)) {
       const rpt = cached(key)
       if (rpt !== undefined) return Promise.resolve({ rpt, cached: true })
       return flights.run(key, () => load(key, token, loader))
     },
     peek(token) {
-      const key = tokenKey(token)
+      const key = keyOf(token)
       return { key, rpt: cached(key) }
     },
-    forget(token) {
-      const key = tokenKey(token)
+    async revoke(token) {
+      const key = keyOf(token)
+      revokedAt.set(key, now())
       active?.delete(key)
       inactive?.delete(key)
+      await fleet?.level.revoke(key)
     },
     get size() {
       return {
@@ -162,7 +213,8 @@ export function createRptCache(
         activeBytes: active?.calculatedSize ?? 0,
       }
     },
-    clear() {
+    close() {
+      stopHearing?.()
       active?.clear()
       inactive?.clear()
     },
