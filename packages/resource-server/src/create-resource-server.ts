@@ -192,7 +192,8 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
         throw argumentError('ERR_INVALID_ARG_TYPE', 'revoke needs the RPT as a non-empty string')
       }
       // every AS's entry for the token: which AS issued it is not known from the token alone
-      await Promise.all(servers.issuers().map((issuer) => servers.get(issuer)?.cache.revoke(rpt)))
+      const caches = servers.issuers().flatMap((issuer) => servers.get(issuer)?.cache ?? [])
+      await Promise.all(caches.map((cache) => cache.revoke(rpt)))
     },
     async close() {
       for (const issuer of servers.issuers()) servers.get(issuer)?.cache.close()

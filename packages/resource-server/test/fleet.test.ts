@@ -3,7 +3,7 @@
  * ioredis: one introspection per RPT for the fleet, revocation everywhere within a second, and
  * decisions as without Redis when it is down, slow or holds garbage.
  */
-import { HttpResponse, delay, http } from 'msw'
+import { delay, http } from 'msw'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createResourceServer, redisStore, type ResourceServer } from '../src/index.js'
 import { MSW_LISTEN, createMswServer, mswFetch } from './support/app.js'
