@@ -1,14 +1,16 @@
 /**
  * @module The claims interaction endpoint (UMA Grant §3.3.2): a minimal form that gathers the
  * claims a ticket's policies need, then sends the browser back to `claims_redirect_uri` with a
- * new ticket and the client's `state`.
+ * new ticket and the client's `state`. The form and the checks are shared with CAS's `rqpClaims`.
  */
 import type { Request, Response, Router } from 'express'
-import type { AsEventListener } from './events.js'
+import type { ServerContext } from './context.js'
 import { escapeHtml, formOf } from './http.js'
-import { burnTicket, issueTicket, type AsState, type StoredTicket } from './state.js'
+import type { AsState, StoredTicket } from './state.js'
+import { burnTicket, issueTicket } from './tickets.js'
 
-function errorPage(res: Response, status: number, message: string): void {
+/** Sends a small HTML error page. */
+export function errorPage(res: Response, status: number, message: string): void {
   res
     .status(status)
     .type('html')
@@ -16,7 +18,7 @@ function errorPage(res: Response, status: number, message: string): void {
 }
 
 /** The claims the ticket's policies need from this client that it has not given yet. */
-function neededClaims(state: AsState, ticket: StoredTicket, clientId: string): string[] {
+export function neededClaims(state: AsState, ticket: StoredTicket, clientId: string): string[] {
   const names = new Set<string>()
   for (const permission of ticket.permissions) {
     const resource = state.resources.get(permission.resource_id)
@@ -30,104 +32,123 @@ function neededClaims(state: AsState, ticket: StoredTicket, clientId: string): s
   return [...names]
 }
 
-function redirectBack(res: Response, redirectUri: string, params: Record<string, string>): void {
-  const url = new URL(redirectUri)
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value)
-  res.redirect(302, url.href)
+/** The claims typed into the form (`claim.<name>` fields). */
+export function claimsOfForm(form: URLSearchParams): Record<string, string> {
+  const claims: Record<string, string> = {}
+  for (const [name, value] of form) {
+    if (name.startsWith('claim.') && value !== '' && value.length <= 1000) {
+      claims[name.slice(6)] = value
+    }
+  }
+  return claims
 }
 
 /**
- * Adds the claims interaction routes at `path`.
+ * Checks the client and its redirect URI: a bad one gets an error page, never a redirect.
+ *
+ * @param redirectParam - the redirect parameter's name: `claims_redirect_uri`, or CAS's `redirect_uri`
+ * @returns the client and where to send the browser back, or `undefined` once the page is sent
+ */
+export function checkClaimsClient(
+  state: AsState,
+  params: URLSearchParams,
+  redirectParam: string,
+  res: Response,
+): { clientId: string; redirectUri: string; state: string | undefined } | undefined {
+  const clientId = params.get('client_id') ?? ''
+  const redirectUri = params.get(redirectParam) ?? ''
+  const client = state.config.clients[clientId]
+  if (client === undefined) {
+    errorPage(res, 400, 'Unknown client.')
+    return undefined
+  }
+  if (!(client.claimsRedirectUris ?? []).includes(redirectUri)) {
+    errorPage(res, 400, `This ${redirectParam} is not registered for the client.`)
+    return undefined
+  }
+  return { clientId, redirectUri, state: params.get('state') ?? undefined }
+}
+
+/** Sends the browser back to `redirectUri` with `params`. */
+export function redirectBack(
+  res: Response,
+  redirectUri: string,
+  params: Record<string, string | undefined>,
+): void {
+  const url = new URL(redirectUri)
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) url.searchParams.set(name, value)
+  }
+  res.redirect(302, url.href)
+}
+
+/** Sends the form asking for `fields`, posting back the `hidden` parameters. */
+export function sendClaimsForm(
+  res: Response,
+  action: string,
+  clientId: string,
+  fields: string[],
+  hidden: Record<string, string>,
+): void {
+  const inputs = fields
+    .map(
+      (name) =>
+        `<label>${escapeHtml(name)} <input name="claim.${escapeHtml(name)}" required></label><br>`,
+    )
+    .join('\n')
+  const kept = Object.entries(hidden)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+    .join('\n')
+  res
+    .type('html')
+    .set('cache-control', 'no-store')
+    .send(
+      `<!doctype html><title>Claims gathering</title><h1>${escapeHtml(clientId)} asks for access</h1>` +
+        `<form method="post" action="${escapeHtml(action)}">${kept}\n${inputs}<button>Send</button></form>`,
+    )
+}
+
+const HIDDEN = ['client_id', 'ticket', 'claims_redirect_uri', 'state']
+
+/**
+ * Adds the claims interaction routes at `paths.claims`.
  *
  * @param router - where to add them
+ * @param ctx - the server
  * @param path - the `claims_interaction_endpoint` path
- * @param state - the AS's memory
- * @param emit - the event listener
  */
-export function claimsRoutes(
-  router: Router,
-  path: string,
-  state: AsState,
-  emit: AsEventListener,
-): void {
-  /** Checks the client and its redirect URI: a bad one gets an error page, never a redirect. */
-  const checkClient = (params: URLSearchParams, res: Response) => {
-    const clientId = params.get('client_id') ?? ''
-    const redirectUri = params.get('claims_redirect_uri') ?? ''
-    const client = state.config.clients[clientId]
-    if (client === undefined) {
-      errorPage(res, 400, 'Unknown client.')
-      return undefined
-    }
-    if (!(client.claimsRedirectUris ?? []).includes(redirectUri)) {
-      errorPage(res, 400, 'This claims_redirect_uri is not registered for the client.')
-      return undefined
-    }
-    return { clientId, redirectUri, state: params.get('state') ?? undefined }
-  }
-  const back = (
-    res: Response,
-    redirectUri: string,
-    clientState: string | undefined,
-    params: Record<string, string>,
-  ) =>
-    redirectBack(
-      res,
-      redirectUri,
-      clientState === undefined ? params : { ...params, state: clientState },
-    )
-
+export function claimsRoutes(router: Router, ctx: ServerContext, path: string): void {
+  const { state } = ctx
   router.get(path, (req: Request, res: Response) => {
     const params = new URL(req.originalUrl, 'http://x').searchParams
-    const client = checkClient(params, res)
+    const client = checkClaimsClient(state, params, 'claims_redirect_uri', res)
     if (client === undefined) return
-    const ticketValue = params.get('ticket') ?? ''
-    const ticket = state.tickets.get(ticketValue)
+    const ticket = state.tickets.get(params.get('ticket') ?? '')
     if (ticket === undefined || ticket.expiresAt < state.now()) {
-      back(res, client.redirectUri, client.state, { error: 'invalid_grant' })
+      redirectBack(res, client.redirectUri, { error: 'invalid_grant', state: client.state })
       return
     }
+    const hidden = Object.fromEntries(HIDDEN.map((name) => [name, params.get(name) ?? '']))
     const fields = neededClaims(state, ticket, client.clientId)
-      .map(
-        (name) =>
-          `<label>${escapeHtml(name)} <input name="claim.${escapeHtml(name)}" required></label><br>`,
-      )
-      .join('\n')
-    const hidden = ['client_id', 'ticket', 'claims_redirect_uri', 'state']
-      .map(
-        (name) =>
-          `<input type="hidden" name="${name}" value="${escapeHtml(params.get(name) ?? '')}">`,
-      )
-      .join('\n')
-    res
-      .type('html')
-      .set('cache-control', 'no-store')
-      .send(
-        `<!doctype html><title>Claims gathering</title><h1>${escapeHtml(client.clientId)} asks for access</h1>` +
-          `<form method="post" action="${escapeHtml(req.baseUrl + path)}">${hidden}\n${fields}<button>Send</button></form>`,
-      )
+    sendClaimsForm(res, req.baseUrl + path, client.clientId, fields, hidden)
   })
 
   router.post(path, (req: Request, res: Response) => {
     const form = formOf(req)
-    const client = checkClient(form, res)
+    const client = checkClaimsClient(state, form, 'claims_redirect_uri', res)
     if (client === undefined) return
     const ticket = burnTicket(state, form.get('ticket') ?? '')
     if (ticket === undefined) {
-      back(res, client.redirectUri, client.state, { error: 'invalid_grant' })
+      redirectBack(res, client.redirectUri, { error: 'invalid_grant', state: client.state })
       return
     }
-    const claims = { ...ticket.claims }
-    for (const [name, value] of form) {
-      if (name.startsWith('claim.') && value !== '' && value.length <= 1000)
-        claims[name.slice(6)] = value
-    }
+    const claims = { ...ticket.claims, ...claimsOfForm(form) }
     const next = issueTicket(state, ticket.permissions, ticket.rsClient, claims)
-    emit({
+    ctx.emit({
       type: 'claims_gathered',
       clientId: client.clientId,
       message: `${client.clientId}'s user gave ${Object.keys(claims).join(', ')} at the claims endpoint`,
     })
-    back(res, client.redirectUri, client.state, { ticket: next })
+    redirectBack(res, client.redirectUri, { ticket: next, state: client.state })
   })
 }

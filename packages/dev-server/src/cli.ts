@@ -1,37 +1,56 @@
+#!/usr/bin/env node
 /**
- * Starts the development AS: `pnpm --filter @uma-kit/example-authorization-server start
- * [--keycloak] [--port N] [--config FILE]`. Prints its issuer and each event; Ctrl-C stops it.
+ * `uma-dev-server`: starts the development AS, prints its issuer URL, then its endpoints and one
+ * line per event (tokens never shown); SIGINT or SIGTERM stops it cleanly.
  */
-import { parseArgs } from 'node:util'
-import { PHOTOS_CONFIG_URL, createAuthorizationServer, loadConfig } from './index.js'
+import { parseCliArgs, USAGE } from './cli-args.js'
+import { startDevServer } from './start.js'
 
-const { values } = parseArgs({
-  // `pnpm start -- --keycloak` passes the `--` along
-  args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: {
-    keycloak: { type: 'boolean', default: false },
-    port: { type: 'string', default: '0' },
-    config: { type: 'string' },
-  },
-})
-const port = Number(values.port)
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error('--port must be a port number')
-  process.exit(2)
+const out = (line: string) => process.stdout.write(`${line}\n`)
+const command = parseCliArgs(process.argv.slice(2))
+
+if (command.kind === 'help') {
+  out(USAGE)
+} else if (command.kind === 'error') {
+  process.stderr.write(`uma-dev-server: ${command.message}\n\n${USAGE}`)
+  process.exitCode = 2
+} else {
+  try {
+    const server = await startDevServer({
+      shape: command.shape,
+      port: command.port,
+      host: command.host,
+      config: command.config,
+      realm: command.realm,
+      onEvent: (event) => {
+        out(`[as] ${event.message}`)
+      },
+    })
+    out(server.issuer)
+    out(`uma-dev-server: ${server.shape} shape, in memory, for development only`)
+    const discovery = server.paths.discovery
+    out(
+      discovery === undefined
+        ? 'no discovery document in this shape: configure these endpoints as metadata'
+        : `discovery: ${new URL(server.issuer).origin}${discovery}`,
+    )
+    for (const [name, url] of Object.entries(server.metadata)) out(`  ${name}: ${url}`)
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      out(`uma-dev-server: ${signal}, stopping`)
+      void server.close().then(() => process.exit(0))
+    }
+    process.once('SIGINT', () => {
+      stop('SIGINT')
+    })
+    process.once('SIGTERM', () => {
+      stop('SIGTERM')
+    })
+  } catch (err) {
+    // a bad policies file or a port in use: say what, without a stack trace
+    process.stderr.write(`uma-dev-server: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = 1
+  }
 }
-const config = await loadConfig(values.config ?? PHOTOS_CONFIG_URL)
-const as = await createAuthorizationServer({
-  config,
-  mode: values.keycloak ? 'keycloak' : 'spec',
-  onEvent: (event) => {
-    console.log(`[as] ${event.message}`)
-  },
-})
-const issuer = await as.listen(port)
-console.log(`UMA authorization server (${as.mode} mode) at ${issuer}`)
-console.log(`discovery: ${issuer}/.well-known/uma2-configuration`)
-const stop = () => {
-  void as.close().then(() => process.exit(0))
-}
-process.once('SIGINT', stop)
-process.once('SIGTERM', stop)

@@ -3,6 +3,7 @@
  * checked, so a typo in a policy file fails at start-up with the path of the mistake.
  */
 import { readFile } from 'node:fs/promises'
+import { argumentError } from './arguments.js'
 
 /** What a requesting party (a client, here) needs for one scope of one resource. */
 export interface ScopeRule {
@@ -41,6 +42,15 @@ export interface AsConfig {
   readonly pollIntervalSeconds: number
 }
 
+/** A configuration as written in JSON or in code: `lifetimes` and `pollIntervalSeconds` may be left out. */
+export interface AsConfigInput {
+  readonly owners: Readonly<Record<string, { readonly password: string }>>
+  readonly clients: Readonly<Record<string, ClientConfig>>
+  readonly policies: Readonly<Record<string, ResourcePolicy>>
+  readonly lifetimes?: Partial<AsConfig['lifetimes']> | undefined
+  readonly pollIntervalSeconds?: number | undefined
+}
+
 type Json = Record<string, unknown>
 
 function isObject(value: unknown): value is Json {
@@ -48,7 +58,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function fail(path: string, expected: string): never {
-  throw new TypeError(`config${path} must be ${expected}`)
+  throw argumentError('ERR_INVALID_ARG_VALUE', `config${path} must be ${expected}`)
 }
 
 function object(value: unknown, path: string): Json {
@@ -90,7 +100,7 @@ function readRule(value: unknown, path: string): ScopeRule {
  *
  * @param value - the parsed JSON
  * @returns the checked configuration
- * @throws {TypeError} naming the first bad member
+ * @throws {TypeError} naming the first bad member (code `ERR_INVALID_ARG_VALUE`)
  */
 export function checkConfig(value: unknown): AsConfig {
   const root = object(value, '')

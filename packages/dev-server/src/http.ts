@@ -76,21 +76,25 @@ export function authenticateOwner(state: AsState, req: Request): string | undefi
   return owner !== undefined && sameSecret(owner.password, basic.secret) ? basic.id : undefined
 }
 
+/** The bearer token of a request, if it has one. */
+export function bearerToken(req: Request): string | undefined {
+  const match = /^Bearer ([\w.~+/-]+=*)$/i.exec(req.get('authorization') ?? '')
+  return match?.[1]
+}
+
 /**
  * The resource server behind a PAT (`Authorization: Bearer`).
  *
- * @returns the RS client id and the owner it registers for, or `undefined`
+ * @returns the RS client id, the owner it registers for and the PAT's expiry, or `undefined`
  */
 export function patClient(
   state: AsState,
   req: Request,
-): { clientId: string; owner: string } | undefined {
-  const match = /^Bearer ([\w.~+/-]+=*)$/i.exec(req.get('authorization') ?? '')
-  if (match?.[1] === undefined) return undefined
-  const pat = state.pats.get(match[1])
-  if (pat === undefined || pat.expiresAt < state.now()) return undefined
-  const owner = state.config.clients[pat.clientId]?.resourceServerFor
-  return owner === undefined ? undefined : { clientId: pat.clientId, owner }
+): { clientId: string; owner: string; expiresAt: number } | undefined {
+  const token = bearerToken(req)
+  const pat = token === undefined ? undefined : state.pats.get(token)
+  if (pat?.owner === undefined || pat.expiresAt < state.now()) return undefined
+  return { clientId: pat.clientId, owner: pat.owner, expiresAt: pat.expiresAt }
 }
 
 /** The request body as a form, whatever parser ran. */

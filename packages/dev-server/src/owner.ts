@@ -3,6 +3,7 @@
  * deny one (the `request_submitted` flow of UMA Grant §3.3.6).
  */
 import type { Request, Response, Router } from 'express'
+import type { ServerContext } from './context.js'
 import type { AsEventListener } from './events.js'
 import { authenticateOwner, oauthError } from './http.js'
 import type { AsState, PendingRequest } from './state.js'
@@ -33,15 +34,16 @@ export function decideRequest(
 }
 
 /**
- * Adds the owner routes at `path`: `GET` lists, `POST <path>/<id>` with `{"decision": "approve"}`
- * or `"deny"` decides. Owners authenticate with Basic credentials from the configuration.
+ * Adds the owner routes at `paths.ownerRequests`: `GET` lists, `POST <path>/<id>` with
+ * `{"decision": "approve"}` or `"deny"` decides. Owners authenticate with Basic credentials from
+ * the configuration.
+ *
+ * @param router - where to add them
+ * @param ctx - the server
  */
-export function ownerRoutes(
-  router: Router,
-  path: string,
-  state: AsState,
-  emit: AsEventListener,
-): void {
+export function ownerRoutes(router: Router, ctx: ServerContext): void {
+  const { state, emit } = ctx
+  const path = ctx.paths.ownerRequests
   const guard = (req: Request, res: Response) => {
     const owner = authenticateOwner(state, req)
     if (owner === undefined) {
@@ -62,10 +64,14 @@ export function ownerRoutes(
     if (owner === undefined) return
     const decision: unknown = (req.body as { decision?: unknown } | undefined)?.decision
     if (decision !== 'approve' && decision !== 'deny') {
-      return oauthError(res, 400, 'invalid_request', 'decision must be "approve" or "deny"')
+      oauthError(res, 400, 'invalid_request', 'decision must be "approve" or "deny"')
+      return
     }
     const request = decideRequest(state, owner, req.params.id, decision, emit)
-    if (request === undefined) return oauthError(res, 404, 'not_found', 'no such request')
+    if (request === undefined) {
+      oauthError(res, 404, 'not_found', 'no such request')
+      return
+    }
     res.json(request)
   })
 }

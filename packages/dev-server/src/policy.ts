@@ -8,9 +8,13 @@ import type { AsState, GrantedPermission, PendingRequest } from './state.js'
 /** What the policies say about a request, in the order a requesting party meets them. */
 export type Decision =
   | { outcome: 'granted' }
-  | { outcome: 'denied'; reason: string }
+  | { outcome: 'denied'; reason: string; scopes: string[]; claims: string[] }
   | { outcome: 'need_info'; claims: string[] }
   | { outcome: 'pending'; requests: PendingRequest[] }
+
+function denied(reason: string, scopes: string[], claims: string[] = []): Decision {
+  return { outcome: 'denied', reason, scopes, claims }
+}
 
 /**
  * Decides a grant request. Any denied scope denies the whole request; missing claims come
@@ -34,21 +38,20 @@ export function decide(
     const resource = state.resources.get(permission.resource_id)
     const policy = resource === undefined ? undefined : state.config.policies[resource.name]
     if (resource === undefined || policy?.owner !== resource.owner) {
-      return { outcome: 'denied', reason: 'no policy for the resource' }
+      return denied('no policy for the resource', permission.resource_scopes)
     }
     for (const scope of permission.resource_scopes) {
       const rule = policy.scopes[scope]?.[clientId]
-      if (rule === undefined) return { outcome: 'denied', reason: `no rule grants ${scope}` }
+      if (rule === undefined) return denied(`no rule grants ${scope}`, [scope])
       for (const [name, expected] of Object.entries(rule.claims ?? {})) {
         const given = claims[name]
         if (given === undefined) missing.add(name)
-        else if (given !== expected)
-          return { outcome: 'denied', reason: `claim ${name} does not match` }
+        else if (given !== expected) return denied(`claim ${name} does not match`, [], [name])
       }
       if (rule.ownerApproval === true) {
         const key = `${clientId}|${resource._id}|${scope}`
         const request = state.requests.get(key)
-        if (request?.status === 'denied') return { outcome: 'denied', reason: 'the owner refused' }
+        if (request?.status === 'denied') return denied('the owner refused', [scope])
         if (request?.status !== 'approved') {
           waiting.push(
             request ?? {

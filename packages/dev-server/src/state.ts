@@ -1,7 +1,7 @@
 /**
  * @module What the development AS holds in memory: its signing key, PATs, resources, tickets,
  * RPTs, PCTs and the owner's pending approvals. One state outlives a restart of the HTTP
- * server, so tests can stop and start the AS in the middle of a session.
+ * server, so tests can stop and start the AS in the middle of a session. Nothing is persisted.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose'
@@ -24,9 +24,11 @@ export interface StoredResource {
   type?: string
   icon_uri?: string
   description?: string
+  /** CAS's `uri` member. */
+  uri?: string
 }
 
-/** A permission ticket: single use, short-lived, carrying the claims gathered so far. */
+/** A permission ticket: short-lived, carrying the claims gathered so far. */
 export interface StoredTicket {
   permissions: GrantedPermission[]
   expiresAt: number
@@ -37,6 +39,9 @@ export interface StoredTicket {
 /** An RPT the AS issued, for introspection and upgrades. */
 export interface StoredRpt {
   clientId: string
+  /** The requesting party: the client, or the `sub` of a pushed ID token (WSO2 shape). */
+  subject: string
+  issuedAt: number
   expiresAt: number
   permissions: GrantedPermission[]
 }
@@ -52,19 +57,36 @@ export interface PendingRequest {
   status: 'pending' | 'approved' | 'denied'
 }
 
+/** A PAT, or a CAS AAT: an access token of one client. */
+export interface StoredAccessToken {
+  clientId: string
+  /** The owner a PAT registers resources for; none for an AAT. */
+  owner: string | undefined
+  expiresAt: number
+}
+
 /** The AS's memory. */
 export interface AsState {
   readonly config: AsConfig
   readonly signingKey: CryptoKey
   readonly publicJwk: JWK
   readonly kid: string
-  readonly pats: Map<string, { clientId: string; expiresAt: number }>
+  /** PATs (scope `uma_protection`). */
+  readonly pats: Map<string, StoredAccessToken>
+  /** CAS's AATs (scope `uma_authorization`), which authenticate RPT requests there. */
+  readonly aats: Map<string, StoredAccessToken>
   readonly resources: Map<string, StoredResource>
+  /** Opaque tickets (spec, CAS, WSO2); Keycloak's are signed JWTs, kept nowhere. */
   readonly tickets: Map<string, StoredTicket>
+  /** RPTs by `jti:<JWT id>`, or by `opaque:<token>` where RPTs are opaque (WSO2). */
   readonly rpts: Map<string, StoredRpt>
   readonly pcts: Map<string, { clientId: string; claims: Record<string, string> }>
+  /** WSO2's refresh tokens: a new RPT with the same permissions, without a new assessment. */
+  readonly refreshTokens: Map<string, Omit<StoredRpt, 'issuedAt' | 'expiresAt'>>
   /** Pending, approved and denied requests, by `clientId|resourceId|scope`. */
   readonly requests: Map<string, PendingRequest>
+  /** The last numeric resource id given out (CAS numbers its resources). */
+  lastResourceNumber: number
   /** Seconds since the epoch; replaceable in tests. */
   now(): number
 }
@@ -90,49 +112,16 @@ export async function createAsState(config: AsConfig): Promise<AsState> {
     publicJwk,
     kid,
     pats: new Map(),
+    aats: new Map(),
     resources: new Map(),
     tickets: new Map(),
     rpts: new Map(),
     pcts: new Map(),
+    refreshTokens: new Map(),
     requests: new Map(),
+    lastResourceNumber: 0,
     now: () => Math.floor(Date.now() / 1000),
   }
-}
-
-/**
- * Issues a ticket for permissions, with the claims gathered so far.
- *
- * @returns the ticket
- */
-export function issueTicket(
-  state: AsState,
-  permissions: GrantedPermission[],
-  rsClient: string,
-  claims: Record<string, string> = {},
-): string {
-  const ticket = opaqueToken()
-  state.tickets.set(ticket, {
-    permissions,
-    rsClient,
-    claims,
-    expiresAt: state.now() + state.config.lifetimes.ticketSeconds,
-  })
-  // expired tickets are swept as new ones are made, so memory stays bounded
-  if (state.tickets.size > 10_000) {
-    for (const [id, t] of state.tickets) if (t.expiresAt < state.now()) state.tickets.delete(id)
-  }
-  return ticket
-}
-
-/**
- * Takes a ticket out: tickets are single-use (UMA Grant §3.3.1), whether the request succeeds.
- *
- * @returns the ticket, or `undefined` when unknown, spent or expired
- */
-export function burnTicket(state: AsState, ticket: string): StoredTicket | undefined {
-  const stored = state.tickets.get(ticket)
-  state.tickets.delete(ticket)
-  return stored === undefined || stored.expiresAt < state.now() ? undefined : stored
 }
 
 /**

@@ -3,13 +3,13 @@ import {
   JWT_CLAIMS_FORMAT,
   PHOTOS_CONFIG_URL,
   checkConfig,
-  createAuthorizationServer,
+  createDevServer,
   loadConfig,
-  type AsMode,
-  type AuthorizationServer,
+  type DevServerShape,
+  type DevServer,
 } from '../src/index.js'
 
-let as: AuthorizationServer | undefined
+let as: DevServer | undefined
 afterEach(async () => {
   await as?.close()
   as = undefined
@@ -25,8 +25,8 @@ const form = (params: Record<string, string>) => ({
   body: new URLSearchParams(params).toString(),
 })
 
-async function start(mode: AsMode = 'spec') {
-  as = await createAuthorizationServer({ config: await loadConfig(PHOTOS_CONFIG_URL), mode })
+async function start(shape: DevServerShape = 'spec') {
+  as = await createDevServer({ config: await loadConfig(PHOTOS_CONFIG_URL), shape })
   const issuer = await as.listen(0)
   const meta = (await (await fetch(`${issuer}/.well-known/uma2-configuration`)).json()) as Record<
     string,
@@ -81,8 +81,8 @@ async function ticketFor(
   return ((await res.json()) as { ticket: string }).ticket
 }
 
-async function setUp(mode: AsMode = 'spec') {
-  const { issuer, meta, server } = await start(mode)
+async function setUp(shape: DevServerShape = 'spec') {
+  const { issuer, meta, server } = await start(shape)
   const token = await pat(meta)
   const { id } = await registerPhoto(meta, token)
   return { issuer, meta, token, id, server }
@@ -319,23 +319,24 @@ describe('the uma-ticket grant', () => {
     expect((await grant(meta, basic('bob-app', 'nope'), { ticket: 'x' })).status).toBe(401)
   })
 
-  it("answers with Keycloak's codes in Keycloak mode", async () => {
+  it("answers with Keycloak's codes in the Keycloak shape", async () => {
     const { meta, token, id, server } = await setUp('keycloak')
     const t = await ticketFor(meta, token, id, ['print'])
     expect((await grant(meta, BOB, { ticket: t })).json).toMatchObject({
       error: 'access_denied',
       error_description: 'not_authorized',
     })
-    expect((await grant(meta, BOB, { ticket: t })).json.error).toBe('invalid_ticket')
+    expect((await grant(meta, BOB, { ticket: 'not-a-ticket' })).json.error).toBe('invalid_ticket')
+    // Keycloak's tickets are reusable: the same one is assessed again, and again after approval
     const pending = await grant(meta, BOB, {
-      ticket: await ticketFor(meta, token, id, ['print']),
+      ticket: t,
       claim_token: bobClaims,
       claim_token_format: JWT_CLAIMS_FORMAT,
     })
     expect(pending.json).toEqual({ error: 'access_denied', error_description: 'request_submitted' })
     server.decide('alice', server.pendingRequests('alice')[0]?.id ?? '', 'approve')
     const granted = await grant(meta, BOB, {
-      ticket: await ticketFor(meta, token, id, ['print']),
+      ticket: t,
       claim_token: bobClaims,
       claim_token_format: JWT_CLAIMS_FORMAT,
     })
@@ -482,7 +483,7 @@ describe('owner endpoint', () => {
 describe('lifecycle', () => {
   it('stops and restarts on the same port with its state', async () => {
     // README: in code
-    const as = await createAuthorizationServer({ config: await loadConfig(PHOTOS_CONFIG_URL) })
+    const as = await createDevServer({ config: await loadConfig(PHOTOS_CONFIG_URL) })
     const issuer = await as.listen(0) // http://127.0.0.1:<port>
     await as.close() // the state stays: as.listen(port) restarts on it
     // README end
