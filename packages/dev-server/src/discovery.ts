@@ -7,8 +7,11 @@
 import { ID_TOKEN_FORMAT, JWT_CLAIMS_FORMAT, UMA_TICKET_GRANT } from './claim-tokens.js'
 import type { ServerContext } from './context.js'
 
-/** The endpoints of a running server, named as in UMA 2.0 metadata. */
-export interface DevServerMetadata {
+/**
+ * The endpoints of a running server, named as in UMA 2.0 metadata. A type, not an interface, so
+ * that it fits `metadata` options typed with an index signature.
+ */
+export type DevServerMetadata = {
   readonly issuer: string
   readonly token_endpoint: string
   readonly introspection_endpoint: string

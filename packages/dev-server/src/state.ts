@@ -88,7 +88,7 @@ export interface AsState {
   /** The last numeric resource id given out (CAS numbers its resources). */
   lastResourceNumber: number
   /** Seconds since the epoch; replaceable in tests. */
-  now(): number
+  now: () => number
 }
 
 /** An unguessable opaque token. */

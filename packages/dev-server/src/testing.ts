@@ -96,8 +96,9 @@ function onlyClient(
   server: boolean,
   given: string | undefined,
 ): [string, ClientConfig] {
-  const matching = Object.entries(clients).filter(([id, c]) =>
-    given === undefined ? (c.resourceServerFor !== undefined) === server : id === given,
+  const matching = Object.entries(clients).filter(
+    ([id, c]) =>
+      (given === undefined || id === given) && (c.resourceServerFor !== undefined) === server,
   )
   const [only] = matching
   if (matching.length !== 1 || only === undefined) {
