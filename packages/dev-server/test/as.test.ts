@@ -482,11 +482,9 @@ describe('owner endpoint', () => {
 
 describe('lifecycle', () => {
   it('stops and restarts on the same port with its state', async () => {
-    // README: in code
     const as = await createDevServer({ config: await loadConfig(PHOTOS_CONFIG_URL) })
     const issuer = await as.listen(0) // http://127.0.0.1:<port>
     await as.close() // the state stays: as.listen(port) restarts on it
-    // README end
     const discovery = `${issuer}/.well-known/uma2-configuration`
     await expect(fetch(discovery)).rejects.toThrow()
     await as.listen(Number(new URL(issuer).port))

@@ -1,6 +1,6 @@
 /**
- * The test-suite helpers of `@uma-kit/dev-server/testing`, and the README's example of a guarded
- * route tested without a real AS (the README's blocks are copied from here).
+ * The test-suite helpers of `@uma-kit/dev-server/testing`: resources registered up front, RPTs
+ * minted for given permissions, the options of a resource server and a client in each shape.
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -18,7 +18,6 @@ async function listen(app: express.Express): Promise<{ url: string; server: Serv
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
 }
 
-// README: testing, set-up
 let as: TestServer
 let rs: ResourceServer
 let api: { url: string; server: Server }
@@ -43,11 +42,9 @@ afterAll(async () => {
   await rs.close()
   await as.close()
 })
-// README end
 
 describe('a guarded route tested with startTestServer', () => {
   it('lets an RPT minted for the permission in, and challenges a request without one', async () => {
-    // README: testing, tests
     const rpt = await as.mintRpt({
       permissions: [{ resource_id: as.resourceIds.get('doc-1') ?? '', resource_scopes: ['read'] }],
       expiresIn: 60,
@@ -60,7 +57,6 @@ describe('a guarded route tested with startTestServer', () => {
     const challenged = await fetch(`${api.url}/docs/1`)
     expect(challenged.status).toBe(401)
     expect(challenged.headers.get('www-authenticate')).toMatch(/^UMA .*ticket="/)
-    // README end
   })
 
   it('refuses an RPT minted already expired, or for another scope', async () => {
@@ -76,10 +72,8 @@ describe('a guarded route tested with startTestServer', () => {
   })
 
   it('gives a client the whole flow against the policies in code', async () => {
-    // README: testing, client
     const umaFetch = createUmaFetch(as.clientOptions())
     expect((await umaFetch(`${api.url}/docs/1`)).status).toBe(200)
-    // README end
     expect(as.events.map((e) => e.type)).toContain('rpt_issued')
   })
 })
