@@ -1,65 +1,17 @@
 /**
- * @module Registered resources, whatever the wire shape: reading a description from a request
- * body, and creating, finding, updating and deleting resources with their events. Each shape's
- * routes only choose the paths, the status codes and the bodies.
+ * @module Registered resources, whatever the wire shape: creating, finding, updating and deleting
+ * them with their events, and reading permission requests against them. Each shape's routes only
+ * choose the paths, the status codes and the bodies.
  */
 import { randomUUID } from 'node:crypto'
 import type { ServerContext } from './context.js'
+import { readScopes, type Description } from './resource-input.js'
 import type { GrantedPermission, StoredResource } from './state.js'
-
-/** A resource description as a resource server sends it. */
-export type Description = Omit<StoredResource, '_id' | 'owner' | 'rsClient'>
 
 /** The resource server behind a PAT. */
 export interface RsIdentity {
   readonly clientId: string
   readonly owner: string
-}
-
-const SCOPE = /^[\x21-\x7e]{1,200}$/
-
-/**
- * Reads `resource_scopes` as strings, or Keycloak's `{ name }` objects.
- *
- * @returns the scope names without duplicates, or `undefined` for anything else
- */
-export function readScopes(value: unknown, allowEmpty = false): string[] | undefined {
-  if (!Array.isArray(value) || value.length > 100) return undefined
-  if (value.length === 0 && !allowEmpty) return undefined
-  const scopes: string[] = []
-  for (const entry of value as unknown[]) {
-    const name: unknown =
-      typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : entry
-    if (typeof name !== 'string' || !SCOPE.test(name)) return undefined
-    scopes.push(name)
-  }
-  return [...new Set(scopes)]
-}
-
-function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name]
-  return typeof value === 'string' && value.length <= 2048 ? value : undefined
-}
-
-/**
- * Reads a resource description from a parsed JSON body.
- *
- * @returns the description, or a message saying what is wrong with the body
- */
-export function readDescription(body: unknown): Description | string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return 'the body must be a JSON object'
-  const record = body as Record<string, unknown>
-  const scopes = readScopes(record.resource_scopes)
-  if (scopes === undefined) return 'resource_scopes must be a non-empty array of scope names'
-  const name = optionalString(record, 'name')
-  if (name === undefined || name === '') return 'name is required'
-  const out: Description = { name, resource_scopes: scopes }
-  for (const member of ['type', 'icon_uri', 'description', 'uri'] as const) {
-    const value = optionalString(record, member)
-    if (value !== undefined) out[member] = value
-  }
-  return out
 }
 
 /** A new resource id: a UUID, or the next number in the CAS shape (CAS numbers resources). */

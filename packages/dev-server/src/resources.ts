@@ -6,11 +6,11 @@
 import type { Request, Response, Router } from 'express'
 import type { ServerContext } from './context.js'
 import { oauthError, patClient } from './http.js'
+import { readDescription } from './resource-input.js'
 import {
   createResource,
   deleteResource,
   ownedResource,
-  readDescription,
   resourcesOf,
   updateResource,
 } from './resource-store.js'

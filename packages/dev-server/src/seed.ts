@@ -5,7 +5,8 @@
  */
 import { argumentError } from './arguments.js'
 import type { ServerContext } from './context.js'
-import { createResource, readDescription, readScopes } from './resource-store.js'
+import { readDescription, readScopes } from './resource-input.js'
+import { createResource } from './resource-store.js'
 import { issueRpt } from './rpt.js'
 import type { GrantedPermission } from './state.js'
 

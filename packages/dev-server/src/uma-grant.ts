@@ -4,19 +4,14 @@
  * `scope`, then the policies' decision written as the spec's errors or Keycloak's.
  */
 import type { Response } from 'express'
-import { ID_TOKEN_FORMAT, JWT_CLAIMS_FORMAT, readClaimToken } from './claim-tokens.js'
+import { ID_TOKEN_FORMAT, readClaimToken } from './claim-tokens.js'
 import type { ServerContext } from './context.js'
 import { oauthError } from './http.js'
-import { decide, mergePermissions } from './policy.js'
-import { issueRpt, readRpt } from './rpt.js'
-import {
-  describePermissions,
-  opaqueToken,
-  type AsState,
-  type GrantedPermission,
-  type StoredTicket,
-} from './state.js'
-import { burnTicket, issueTicket, verifyTicket } from './tickets.js'
+import { answerDecision } from './grant-answers.js'
+import { decide } from './policy.js'
+import { readRpt } from './rpt.js'
+import type { AsState, GrantedPermission, StoredTicket } from './state.js'
+import { burnTicket, verifyTicket } from './tickets.js'
 
 /** Adds the registered scopes named in `scope` to every permission (UMA Grant §3.3.4). */
 function withRequestedScopes(
@@ -106,97 +101,5 @@ export async function umaGrant(
 
   const asked = withRequestedScopes(state, ticket.permissions, form.get('scope'))
   const decision = decide(state, clientId, asked, claims)
-  const askedText = describePermissions(state, asked)
-  switch (decision.outcome) {
-    case 'denied':
-      ctx.emit({
-        type: 'request_denied',
-        clientId,
-        message: `${clientId} denied ${askedText}: ${decision.reason}`,
-      })
-      if (keycloak) oauthError(res, 403, 'access_denied', 'not_authorized')
-      else oauthError(res, 403, 'request_denied', 'the policies do not grant this request')
-      return
-    case 'need_info': {
-      ctx.emit({
-        type: 'need_info',
-        clientId,
-        message: `${clientId} must give ${decision.claims.join(', ')} for ${askedText}`,
-      })
-      // Keycloak never asks for claims: a missing one is a plain denial there
-      if (keycloak) {
-        oauthError(res, 403, 'access_denied', 'not_authorized')
-        return
-      }
-      const next = issueTicket(state, ticket.permissions, ticket.rsClient, claims)
-      const claimsEndpoint =
-        ctx.paths.claims === undefined ? {} : { redirect_user: ctx.url(ctx.paths.claims) }
-      oauthError(res, 403, 'need_info', undefined, {
-        ticket: next,
-        required_claims: decision.claims.map((name) => ({
-          name,
-          friendly_name: name,
-          claim_token_format: [JWT_CLAIMS_FORMAT, ID_TOKEN_FORMAT],
-        })),
-        ...claimsEndpoint,
-      })
-      return
-    }
-    case 'pending': {
-      const what = decision.requests.map((r) => `${r.scope} on ${r.resourceName}`).join(', ')
-      ctx.emit({
-        type: 'request_submitted',
-        clientId,
-        message: `${clientId} waits for the owner to approve ${what}`,
-      })
-      // Keycloak brings no new ticket: its own stays valid, so the client asks again with it
-      if (keycloak) {
-        oauthError(res, 403, 'access_denied', 'request_submitted')
-        return
-      }
-      const next = issueTicket(state, ticket.permissions, ticket.rsClient, claims)
-      oauthError(res, 403, 'request_submitted', undefined, {
-        ticket: next,
-        interval: state.config.pollIntervalSeconds,
-      })
-      return
-    }
-    case 'granted':
-      await granted(ctx, res, clientId, mergePermissions(previous, asked), claims, upgraded)
-  }
-}
-
-async function granted(
-  ctx: ServerContext,
-  res: Response,
-  clientId: string,
-  permissions: GrantedPermission[],
-  claims: Record<string, string>,
-  upgraded: boolean,
-): Promise<void> {
-  const { state } = ctx
-  const issued = await issueRpt(state, ctx.shape, ctx.issuer(), { clientId, permissions })
-  const body: Record<string, unknown> = {
-    access_token: issued.rpt,
-    token_type: 'Bearer',
-    expires_in: issued.expiresIn,
-  }
-  if (ctx.shape === 'keycloak') {
-    body.upgraded = upgraded
-    body.refresh_expires_in = 0
-    body['not-before-policy'] = 0
-  } else {
-    if (upgraded) body.upgraded = true
-    if (Object.keys(claims).length > 0) {
-      const pct = opaqueToken()
-      state.pcts.set(pct, { clientId, claims })
-      body.pct = pct
-    }
-  }
-  ctx.emit({
-    type: 'rpt_issued',
-    clientId,
-    message: `RPT issued to ${clientId} for ${describePermissions(state, permissions)}${upgraded ? ' (upgraded)' : ''}`,
-  })
-  res.set('cache-control', 'no-store').json(body)
+  await answerDecision(ctx, res, { clientId, ticket, asked, claims, previous, upgraded }, decision)
 }

@@ -7,15 +7,15 @@
  */
 import type { Request, Response, Router } from 'express'
 import type { ServerContext } from '../context.js'
+import { readDescription } from '../resource-input.js'
 import {
   createResource,
   deleteResource,
   ownedResource,
-  readDescription,
   resourcesOf,
+  updateResource,
   type RsIdentity,
 } from '../resource-store.js'
-import { updateResource } from '../resource-store.js'
 import type { StoredResource } from '../state.js'
 import { casError, casProtection } from './answers.js'
 
