@@ -20,7 +20,7 @@ export default defineConfig({
       project('core', 'packages/core'),
       project('resource-server', 'packages/resource-server'),
       project('client', 'packages/client'),
-      project('authorization-server', 'examples/authorization-server'),
+      project('dev-server', 'packages/dev-server'),
       project('photos', 'examples/photos'),
       project('e2e', 'test'),
     ],

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
 
-const packages = ['core', 'resource-server', 'client']
+const packages = ['core', 'resource-server', 'client', 'dev-server']
 const bin = (name) => join(import.meta.dirname, '..', 'node_modules', '.bin', name)
 // pnpm runs this script; call the same pnpm back, whether or not one is on PATH
 const pnpm = (args, cwd) =>

@@ -3,14 +3,17 @@
  * empty directory, and imports them by name there: what a user gets from the registry.
  * Needs the workspace build (`pnpm build`), as `pnpm check` runs it first.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = join(import.meta.dirname, '..')
-const PACKAGES = ['core', 'resource-server', 'client'] as const
+const PACKAGES = ['core', 'resource-server', 'client', 'dev-server'] as const
+/** Packages whose runtime dependencies are published as ranges (the workspace keeps exact pins). */
+const RANGED = ['dev-server'] as const
 const work = mkdtempSync(join(tmpdir(), 'uma-kit-packaging-'))
 const tarballs = new Map<string, string>()
 
@@ -24,7 +27,7 @@ function pnpm(args: string[], cwd: string): void {
 }
 
 function manifest(name: string): {
-  exports: Record<string, Record<string, string>>
+  exports: Record<string, Record<string, string> | string>
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
 } {
@@ -101,7 +104,7 @@ describe('published packages', () => {
   })
 
   it.each(PACKAGES)("resolves every export of @uma-kit/%s's exports['.'] by name", (name) => {
-    const entry = manifest(name).exports['.']!
+    const entry = manifest(name).exports['.'] as Record<string, string>
     for (const condition of ['types', 'import', 'default']) {
       expect(existsSync(join(root, 'packages', name, entry[condition]!))).toBe(true)
     }
@@ -110,5 +113,77 @@ describe('published packages', () => {
       console.log(JSON.stringify(Object.keys(mod).sort()))
     `)
     expect((JSON.parse(out) as string[]).length).toBeGreaterThan(0)
+  })
+})
+
+describe('@uma-kit/dev-server as published', () => {
+  it.each(RANGED)('@uma-kit/%s publishes its runtime dependencies as caret ranges', (name) => {
+    const packed = JSON.parse(
+      execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], {
+        encoding: 'utf8',
+      }),
+    ) as { dependencies?: Record<string, string>; devDependencies?: unknown }
+    const ranges = Object.values(packed.dependencies ?? {})
+    expect(ranges.length).toBeGreaterThan(0)
+    for (const range of ranges) expect(range).toMatch(/^\^\d+\.\d+\.\d+$/)
+    // compiled: nothing of tsx at run time
+    expect(Object.keys(packed.dependencies ?? {})).not.toContain('tsx')
+  })
+
+  it('runs `npx uma-dev-server --port 0` from the installed tarball, serving discovery', async () => {
+    // its own process group, so that stopping npx stops the server it started
+    const child = spawn('npx', ['--no-install', 'uma-dev-server', '--port', '0'], {
+      cwd: join(work, 'app'),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const stop = (signal: NodeJS.Signals) => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal)
+    }
+    try {
+      const issuer = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve)
+        child.once('exit', (code) => reject(new Error(`uma-dev-server exited with ${code}`)))
+      })
+      expect(issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const res = await fetch(`${issuer}/.well-known/uma2-configuration`)
+      expect(((await res.json()) as { issuer: string }).issuer).toBe(issuer)
+      const exited = new Promise<string>((resolve) =>
+        child.once('exit', (code, signal) => resolve(signal ?? String(code))),
+      )
+      stop('SIGTERM')
+      // npm re-raises the signal on itself; the server's own clean exit is tested in its package
+      expect(['0', 'SIGTERM']).toContain(await exited)
+      const up = () =>
+        fetch(issuer).then(
+          () => 'up',
+          () => 'down',
+        )
+      await expect.poll(up).toBe('down')
+    } finally {
+      stop('SIGKILL')
+    }
+  })
+
+  it('imports @uma-kit/dev-server/testing by name and mints an RPT that introspection vouches for', () => {
+    const out = runInApp(`
+      import { startTestServer } from '@uma-kit/dev-server/testing'
+      const as = await startTestServer({ resources: [{ name: 'doc', resource_scopes: ['read'] }] })
+      const id = as.resourceIds.get('doc')
+      const rpt = await as.mintRpt({ permissions: [{ resource_id: id, resource_scopes: ['read'] }] })
+      const pat = await fetch(as.metadata.token_endpoint, {
+        method: 'POST',
+        headers: { authorization: 'Basic ' + btoa('test-rs:test-rs-secret') },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'uma_protection' }),
+      }).then((r) => r.json())
+      const answer = await fetch(as.metadata.introspection_endpoint, {
+        method: 'POST',
+        headers: { authorization: 'Bearer ' + pat.access_token },
+        body: new URLSearchParams({ token: rpt }),
+      }).then((r) => r.json())
+      await as.close()
+      console.log(JSON.stringify({ active: answer.active, permissions: answer.permissions.length }))
+    `)
+    expect(JSON.parse(out)).toEqual({ active: true, permissions: 1 })
   })
 })

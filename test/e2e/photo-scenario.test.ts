@@ -1,4 +1,4 @@
-import { PHOTOS_CONFIG_URL, loadConfig } from '@uma-kit/example-authorization-server'
+import { PHOTOS_CONFIG_URL, loadConfig } from '@uma-kit/dev-server'
 import { createDemoLog, runPhotoScenario } from '@uma-kit/example-photos'
 import { describe, expect, it } from 'vitest'
 

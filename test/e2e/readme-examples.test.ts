@@ -8,17 +8,17 @@ import { createUmaClient, createUmaFetch, isUmaError, umaInterceptor } from '@um
 import {
   JWT_CLAIMS_FORMAT,
   PHOTOS_CONFIG_URL,
-  createAuthorizationServer,
+  createDevServer,
   loadConfig,
-  type AuthorizationServer,
-} from '@uma-kit/example-authorization-server'
+  type DevServer,
+} from '@uma-kit/dev-server'
 import { createResourceServer, type ResourceServer } from '@uma-kit/resource-server'
 import express from 'express'
 import { Agent, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const photo = Buffer.from('not really a jpeg')
-let as: AuthorizationServer
+let as: DevServer
 let issuer: string
 const closers: (() => Promise<void>)[] = []
 
@@ -36,7 +36,7 @@ async function listen(server: Server): Promise<string> {
 
 beforeAll(async () => {
   const config = await loadConfig(PHOTOS_CONFIG_URL)
-  as = await createAuthorizationServer({ config: { ...config, pollIntervalSeconds: 0.1 } })
+  as = await createDevServer({ config: { ...config, pollIntervalSeconds: 0.1 } })
   issuer = await as.listen(0)
   process.env.RS_SECRET = config.clients['photo-rs']?.secret
   process.env.CLIENT_SECRET = config.clients['bob-app']?.secret

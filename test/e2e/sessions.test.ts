@@ -83,7 +83,9 @@ describe('sessions over real HTTP', () => {
   it.each(['spec', 'keycloak'] as const)(
     'an expired ticket (%s) is handled by fetching the resource again for a fresh one',
     async (mode) => {
-      stack = await startStack({ mode, lifetimes: { ticketSeconds: 1 } })
+      // Keycloak's tickets are JWTs whose exp is the PAT's (wire.md §6.1): a short PAT makes them short
+      const lifetimes = mode === 'keycloak' ? { patSeconds: 1 } : { ticketSeconds: 1 }
+      stack = await startStack({ mode, lifetimes })
       let delayed = false
       const bob = createUmaFetch({
         ...bobOptions(stack),

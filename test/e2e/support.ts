@@ -4,18 +4,18 @@
  */
 import {
   PHOTOS_CONFIG_URL,
-  createAuthorizationServer,
+  createDevServer,
   loadConfig,
   type AsConfig,
   type AsEvent,
-  type AsMode,
-  type AuthorizationServer,
-} from '@uma-kit/example-authorization-server'
+  type DevServer,
+  type DevServerShape,
+} from '@uma-kit/dev-server'
 import { startPhotoServer, type PhotoServer } from '@uma-kit/example-photos'
 import type { SingleAsOptions } from '@uma-kit/resource-server'
 
 export interface Stack {
-  readonly as: AuthorizationServer
+  readonly as: DevServer
   readonly rs: PhotoServer
   readonly config: AsConfig
   readonly events: AsEvent[]
@@ -25,7 +25,7 @@ export interface Stack {
 
 export async function startStack(
   options: {
-    mode?: AsMode
+    mode?: DevServerShape
     lifetimes?: Partial<AsConfig['lifetimes']>
     resourceServer?: Partial<SingleAsOptions> | undefined
   } = {},
@@ -37,9 +37,9 @@ export async function startStack(
     pollIntervalSeconds: 0.2,
   }
   const events: AsEvent[] = []
-  const as = await createAuthorizationServer({
+  const as = await createDevServer({
     config,
-    mode: options.mode ?? 'spec',
+    shape: options.mode ?? 'spec',
     onEvent: (event) => events.push(event),
   })
   const issuer = await as.listen(0)

@@ -7,16 +7,18 @@
 import {
   JWT_CLAIMS_FORMAT,
   PHOTOS_CONFIG_URL,
-  createAuthorizationServer,
+  createDevServer,
   loadConfig,
   type AsConfig,
-  type AsMode,
-  type AuthorizationServer,
-} from '@uma-kit/example-authorization-server'
+  type DevServer,
+} from '@uma-kit/dev-server'
 import { createUmaFetch, isUmaError, type ClaimsContext } from '@uma-kit/client'
 import type { DemoLog } from './log.js'
 import { startPhotoServer, type PhotoServer } from './photo-server.js'
 import { shortToken, tracingFetch } from './trace.js'
+
+/** The wire shapes the demo runs against (the client does not speak CAS's RPT endpoint yet). */
+export type DemoShape = 'spec' | 'keycloak'
 
 /** What a run found. */
 export interface ScenarioResult {
@@ -26,8 +28,8 @@ export interface ScenarioResult {
 
 /** Options of {@link runPhotoScenario}. */
 export interface ScenarioOptions {
-  /** The AS's wire shape. @default 'spec' */
-  mode?: AsMode
+  /** The AS's wire shape: the specs' or Keycloak's. @default 'spec' */
+  mode?: DemoShape
   /** Where the tutorial goes. */
   log: DemoLog
   /** The AS's owners, clients and policies. @default config/photos.json of the development AS */
@@ -37,7 +39,7 @@ export interface ScenarioOptions {
 /** Bob's email, pushed as claims when the AS asks (or up front, for Keycloak). */
 const BOB_CLAIMS = { email: 'bob@example.com' }
 
-function pushClaims(mode: AsMode) {
+function pushClaims(mode: DemoShape) {
   return (ctx: ClaimsContext) => {
     // Keycloak never sends need_info: claims go with the first request there
     const asked = ctx.requiredClaims?.some((c) => c.name === 'email') === true
@@ -51,7 +53,7 @@ function pushClaims(mode: AsMode) {
 
 /** Alice's side: she watches her pending requests and approves Bob's print request. */
 function startAlice(
-  as: AuthorizationServer,
+  as: DevServer,
   password: string,
   log: DemoLog,
 ): { stop(): void; approved: Promise<void> } {
@@ -118,9 +120,9 @@ export async function runPhotoScenario(options: ScenarioOptions): Promise<Scenar
     }
   }
   const config = options.config ?? (await loadConfig(PHOTOS_CONFIG_URL))
-  const as = await createAuthorizationServer({
+  const as = await createDevServer({
     config,
-    mode,
+    shape: mode,
     onEvent: (event) => {
       if (event.type !== 'introspection' && event.type !== 'pat_issued')
         log.note('AS', event.message)
