@@ -93,9 +93,14 @@ describe('the resource server against the CAS shape', () => {
       expect(photo).toBe('1')
       const album = await rs.resources.create({ name: 'album', resource_scopes: ['view'] })
       expect(album).toEqual({ _id: '2' })
-      expect(await rs.resources.read('2')).toMatchObject({ _id: '2', name: 'album' })
-      // CAS wants the id in the body of an update (wire.md pitfall 10): the caller passes it here
-      await rs.resources.update('2', { _id: 2, name: 'album', resource_scopes: ['view', 'print'] })
+      // CAS's entity calls them `scopes`: read as resource_scopes all the same
+      expect(await rs.resources.read('2')).toMatchObject({
+        _id: '2',
+        name: 'album',
+        resource_scopes: ['view'],
+      })
+      // CAS wants the id in the body of an update (wire.md pitfall 10): the RS adds it
+      await rs.resources.update('2', { name: 'album', resource_scopes: ['view', 'print'] })
       expect(as.state.resources.get('2')?.resource_scopes).toEqual(['view', 'print'])
       expect(await rs.resources.list()).toEqual(['1', '2'])
       await rs.resources.delete('2')

@@ -59,7 +59,8 @@ export function createAsConnection(as: ResolvedAs, shared: SharedParts): AsConne
   const pats = createPatProvider(as, timeoutMs, metadata, fetchImpl, shared.now)
   const introspect = createIntrospector(as, timeoutMs, metadata, pats, fetchImpl)
   const verifyJwt = createJwtVerifier(as, timeoutMs, shared.toleranceSeconds, metadata, fetchImpl)
-  const { registry, list } = createResourceRegistry(timeoutMs, metadata, pats, fetchImpl)
+  const casShaped = as.permissionRequestFormat === 'object'
+  const { registry, list } = createResourceRegistry(timeoutMs, casShaped, metadata, pats, fetchImpl)
 
   function checkRpt(token: string, context: CallContext = {}): Promise<CheckedRpt> {
     if (as.rptValidation === 'jwt') return verifyJwt(token)

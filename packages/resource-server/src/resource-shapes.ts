@@ -49,6 +49,29 @@ export function checkDescription(description: unknown): JsonObject & { resource_
   return { ...description, resource_scopes: scopes as string[] }
 }
 
+/**
+ * Whether an AS speaks UMA 1.0's Resource Set Registration (Apereo CAS), whose update takes the
+ * resource's `_id` in the body as well as in the path (wire.md pitfall 10).
+ *
+ * @param metadata - the AS's metadata
+ * @returns whether to send `_id` with an update
+ */
+export function wantsIdInUpdate(metadata: JsonObject): boolean {
+  return (
+    metadata.version === '1.0' || typeof metadata.resource_set_registration_endpoint === 'string'
+  )
+}
+
+/**
+ * The `_id` as an update body carries it: CAS's ids are numbers.
+ *
+ * @param id - the resource id
+ * @returns the id, numeric where it is all digits
+ */
+export function bodyId(id: string): string | number {
+  return /^[1-9]\d{0,14}$/.test(id) ? Number(id) : id
+}
+
 function idMember(body: JsonObject): string | undefined {
   for (const name of ['_id', 'resourceId', 'id']) {
     const value = body[name]
@@ -98,8 +121,8 @@ function idFromLocation(headers: Headers): string | undefined {
 }
 
 /**
- * Reads a resource description, whatever the server's shape: scopes as names, `_id` as asked
- * when the server leaves it out (SolidLab), CAS's entity unwrapped.
+ * Reads a resource description, whatever the server's shape: scopes as names (CAS calls them
+ * `scopes`), `_id` as asked when the server leaves it out (SolidLab), CAS's entity unwrapped.
  *
  * @param response - the read answer
  * @param id - the id that was read
@@ -116,7 +139,9 @@ export function readDescription(
     })
   }
   const body = unwrapEntity(response.json)
-  const raw = Array.isArray(body.resource_scopes) ? body.resource_scopes : []
+  // CAS's entity names them `scopes` (wire.md §6.2)
+  const listed = Array.isArray(body.resource_scopes) ? body.resource_scopes : body.scopes
+  const raw: unknown[] = Array.isArray(listed) ? listed : []
   const scopes = raw.map(scopeName).filter((s): s is string => s !== undefined)
   return { ...body, _id: idMember(body) ?? id, resource_scopes: scopes }
 }

@@ -15,7 +15,13 @@ import type { MetadataSource } from './as-metadata.js'
 import type { PatProvider } from './pat.js'
 import { isSuccess, protectionError } from './protection-errors.js'
 import { ensureResource, ownerOf, type EnsureBody } from './ensure-resource.js'
-import { checkDescription, idFromCreation, readDescription } from './resource-shapes.js'
+import {
+  bodyId,
+  checkDescription,
+  idFromCreation,
+  readDescription,
+  wantsIdInUpdate,
+} from './resource-shapes.js'
 
 /** The Resource Registration API of one RS. */
 export interface ResourceRegistry {
@@ -70,6 +76,8 @@ function readIds(response: AsResponse): string[] {
  * Creates the resource registry of one AS.
  *
  * @param timeoutMs - bound on each call
+ * @param casShaped - the AS takes CAS's shapes (`permissionRequestFormat: 'object'`), so an
+ *   update carries the `_id` too, as it does for any AS whose metadata is UMA 1.0's
  * @param metadata - where the registration endpoint is
  * @param pats - the PAT provider
  * @param fetchImpl - the transport's `fetch`
@@ -77,6 +85,7 @@ function readIds(response: AsResponse): string[] {
  */
 export function createResourceRegistry(
   timeoutMs: number,
+  casShaped: boolean,
   metadata: MetadataSource,
   pats: PatProvider,
   fetchImpl: typeof fetch,
@@ -142,7 +151,10 @@ export function createResourceRegistry(
       return readDescription(response, id)
     },
     async update(id, description) {
-      await call('PUT', { id: checkId(id) }, checkDescription(description), 'resource update')
+      const body = checkDescription(description)
+      const withId =
+        casShaped || wantsIdInUpdate(await metadata.all()) ? { ...body, _id: bodyId(id) } : body
+      await call('PUT', { id: checkId(id) }, withId, 'resource update')
     },
     async delete(id) {
       await call('DELETE', { id: checkId(id) }, undefined, 'resource deletion')
