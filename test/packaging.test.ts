@@ -12,17 +12,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = join(import.meta.dirname, '..')
 const PACKAGES = ['core', 'resource-server', 'client', 'dev-server'] as const
-/** Packages whose runtime dependencies are published as ranges (the workspace keeps exact pins). */
-const RANGED = ['dev-server'] as const
+/** Every package publishes its runtime dependencies as ranges (the lockfile keeps exact pins). */
+const RANGED = PACKAGES
 const work = mkdtempSync(join(tmpdir(), 'uma-kit-packaging-'))
 const tarballs = new Map<string, string>()
+
+/** The pnpm the workspace pins, whoever runs the test: `pnpm check`, or vitest under another Node. */
+const PNPM_VERSION = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { packageManager: string }
+).packageManager.replace(/^pnpm@/, '')
 
 function pnpm(args: string[], cwd: string): void {
   const execPath = process.env.npm_execpath
   if (execPath?.includes('pnpm') === true) {
     execFileSync(process.execPath, [execPath, ...args], { cwd, stdio: 'ignore' })
   } else {
-    execFileSync('pnpm', args, { cwd, stdio: 'ignore' })
+    // no pnpm on PATH is assumed (a fresh machine, `npx -y node@22 … vitest run`): npx brings it
+    execFileSync('npx', ['-y', `pnpm@${PNPM_VERSION}`, ...args], { cwd, stdio: 'ignore' })
   }
 }
 

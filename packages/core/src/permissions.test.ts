@@ -106,14 +106,17 @@ describe('normalizePermissions', () => {
     ])
   })
 
-  it('ignores times that are not finite numbers', () => {
+  it('drops a permission whose time is no finite number: it cannot be checked (issue 9)', () => {
     expect(
       normalizePermissions({
         permissions: [
-          { resource_id: 'r', resource_scopes: [], exp: 'soon', nbf: null, iat: Infinity },
+          { resource_id: 'a', resource_scopes: [], exp: 'soon' },
+          { resource_id: 'b', resource_scopes: [], iat: Infinity },
+          { resource_id: 'c', resource_scopes: [], nbf: { at: 1 } },
+          { resource_id: 'd', resource_scopes: [], nbf: null, exp: '1893456000' },
         ],
       }),
-    ).toEqual([{ resource_id: 'r', resource_scopes: [] }])
+    ).toEqual([{ resource_id: 'd', resource_scopes: [], exp: 1893456000 }])
   })
 
   it.each([
