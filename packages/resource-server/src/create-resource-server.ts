@@ -18,6 +18,7 @@ import type { Allowed, Denied } from './decision.js'
 import { createRequireUmaScope, type RequireUmaScopeOptions } from './middleware.js'
 import { resolveOptions, type ResourceServerOptions } from './options.js'
 import { createProtectionApi, type ProtectionApi } from './protection-api.js'
+import { createProtectedResourceMetadata } from './resource-metadata.js'
 import type { ResourceRegistry } from './resources.js'
 import { createSharedLevel, type SharedLevel } from './shared/shared-level.js'
 import { createTransport } from './transport.js'
@@ -74,6 +75,17 @@ export interface ResourceServer extends ProtectionApi {
   removeAuthorizationServer(issuer: string): boolean
   /** Every configured issuer. */
   readonly authorizationServers: readonly string[]
+  /**
+   * Serves the RFC 9728 document (`resource`, `authorization_servers` with every configured
+   * issuer, `scopes_supported`, …): mount it at {@link ResourceServer.protectedResourceMetadataPath}.
+   * Without `resourceMetadata` it passes every request on.
+   */
+  readonly protectedResourceMetadata: RequestHandler
+  /**
+   * Where to mount `protectedResourceMetadata`: `/.well-known/oauth-protected-resource`, with the
+   * resource's path after it (RFC 9728 §3.1); `undefined` without `resourceMetadata`.
+   */
+  readonly protectedResourceMetadataPath: string | undefined
   /**
    * Forgets an RPT on this instance and, with `cache.shared`, on every instance of the fleet
    * within a second: its next use is checked with the AS again.
@@ -137,7 +149,13 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     now,
     level,
   })
-  const { authorize, decideAt } = createAuthorize(resolved, servers, undefined, now)
+  const { authorize, decideAt } = createAuthorize(
+    resolved,
+    servers,
+    resolved.resourceMetadata?.url,
+    now,
+  )
+  const scopesUsed = new Set<string>()
 
   function connection(issuer: string): AsConnection {
     const found = servers.get(issuer)
@@ -162,25 +180,32 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     return connection(first)
   }
 
-  // the single-AS Protection API: each call goes to the only AS, whichever it is at the time
+  // the single-AS Protection API: each call goes to the only AS, whichever it is at the time;
+  // with several, each call rejects, pointing at forIssuer
   const resources: ResourceRegistry = {
-    create: (d) => only().resources.create(d),
-    read: (id) => only().resources.read(id),
-    update: (id, d) => only().resources.update(id, d),
-    delete: (id) => only().resources.delete(id),
-    list: () => only().resources.list(),
-    ensure: (d) => only().resources.ensure(d),
+    create: async (d) => only().resources.create(d),
+    read: async (id) => only().resources.read(id),
+    update: async (id, d) => only().resources.update(id, d),
+    delete: async (id) => only().resources.delete(id),
+    list: async () => only().resources.list(),
+    ensure: async (d) => only().resources.ensure(d),
   }
 
   return {
-    requireUmaScope: createRequireUmaScope(resolved, servers, decideAt),
+    requireUmaScope: createRequireUmaScope(resolved, servers, decideAt, scopesUsed),
+    protectedResourceMetadata: createProtectedResourceMetadata(
+      resolved.resourceMetadata,
+      () => servers.issuers(),
+      scopesUsed,
+    ),
+    protectedResourceMetadataPath: resolved.resourceMetadata?.path,
     authorize,
     resources: Object.freeze(resources),
-    requestTicket: (permissions: PermissionRequest | PermissionRequest[]) =>
+    requestTicket: async (permissions: PermissionRequest | PermissionRequest[]) =>
       createProtectionApi(only()).requestTicket(permissions),
-    introspect: (rpt: string): Promise<Readonly<RptIntrospection>> =>
+    introspect: async (rpt: string): Promise<Readonly<RptIntrospection>> =>
       createProtectionApi(only()).introspect(rpt),
-    metadata: (): Promise<UmaServerMetadata> => only().metadata.all(),
+    metadata: async (): Promise<UmaServerMetadata> => only().metadata.all(),
     forIssuer: (issuer) => createProtectionApi(connection(issuer)),
     addAuthorizationServer: (input) => createProtectionApi(servers.add(input)),
     removeAuthorizationServer: (issuer) => servers.remove(issuer),

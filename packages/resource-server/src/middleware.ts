@@ -147,12 +147,14 @@ function deny(req: Request, res: Response, decision: Denied, onDenied: DeniedHan
  * @param options - the resolved options
  * @param servers - the ASes
  * @param decideAt - the decision at one AS
+ * @param scopesUsed - collects every scope routes need, for RFC 9728's `scopes_supported`
  * @returns `requireUmaScope`
  */
 export function createRequireUmaScope(
   options: ResolvedOptions,
   servers: AuthorizationServers,
   decideAt: DecideAt,
+  scopesUsed: Set<string>,
 ): (scopes: string | readonly string[], routeOptions?: RequireUmaScopeOptions) => RequestHandler {
   async function byName(
     ref: ResourceName,
@@ -167,6 +169,8 @@ export function createRequireUmaScope(
 
   return function requireUmaScope(scopeInput, routeOptions = {}) {
     const scopes = checkScopes(scopeInput)
+    // routes are made at start-up, a bounded number: the set stays small
+    for (const scope of scopes) if (scopesUsed.size < 1000) scopesUsed.add(scope)
     const resource = checkResource(routeOptions.resource, options.resource)
     const onDenied = routeOptions.onDenied ?? options.onDenied
     return function umaGuard(req: Request, res: Response, next: NextFunction): void {

@@ -14,6 +14,11 @@ import {
 import { resolveCache, type CacheOptions, type ResolvedCache } from './cache-options.js'
 import type { Denied } from './decision.js'
 import { headerText, numberOption, optionalFunction } from './option-readers.js'
+import {
+  resolveResourceMetadata,
+  type ResolvedResourceMetadata,
+  type ResourceMetadataOptions,
+} from './resource-metadata.js'
 import type { ResourceRef } from './resource-ref.js'
 
 /** Resolves the resource a request is about: its id, or its name (and owner) at the AS. */
@@ -91,6 +96,11 @@ export interface CommonOptions {
    * @default the RS's `clientId` (Keycloak's `aud`); SolidLab's RPTs need `'solid'`
    */
   audience?: string | readonly string[] | undefined
+  /**
+   * RFC 9728 protected-resource metadata: served by `protectedResourceMetadata` (mount it at
+   * `protectedResourceMetadataPath`), and named in every challenge as `resource_metadata`.
+   */
+  resourceMetadata?: ResourceMetadataOptions | undefined
   /** Renders denials for every route (a route's own `onDenied` wins). */
   onDenied?: DeniedHandler | undefined
   /** Called once per decision, for logs and metrics. Must not throw. */
@@ -149,6 +159,7 @@ export interface ResolvedOptions {
   readonly cache: ResolvedCache
   readonly timeoutMs: number
   readonly clockToleranceSeconds: number
+  readonly resourceMetadata: ResolvedResourceMetadata | undefined
   readonly onDenied: DeniedHandler | undefined
   readonly onDecision: ((event: DecisionEvent) => void) | undefined
   readonly fetch: typeof fetch | undefined
@@ -232,6 +243,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     clockToleranceSeconds: numberOption('clockToleranceSeconds', o.clockToleranceSeconds, 0, {
       max: 3600,
     }),
+    resourceMetadata: resolveResourceMetadata(o.resourceMetadata),
     onDenied: optionalFunction<DeniedHandler>('onDenied', o.onDenied),
     onDecision: optionalFunction<(event: DecisionEvent) => void>('onDecision', o.onDecision),
     fetch: optionalFunction<typeof fetch>('fetch', o.fetch),
