@@ -9,7 +9,8 @@ import { createMetadataSource, type MetadataSource } from './as-metadata.js'
 import type { ResolvedAs } from './as-options.js'
 import type { ResolvedCache } from './cache-options.js'
 import type { CallContext } from './call-context.js'
-import type { CheckedRpt } from './checked-rpt.js'
+import { createCallGate } from './call-gate.js'
+import { INACTIVE, type CheckedRpt } from './checked-rpt.js'
 import { createIntrospector } from './introspection.js'
 import { createJwtVerifier, looksLikeJwt } from './jwt-rpt.js'
 import { createPatProvider, type PatProvider } from './pat.js'
@@ -17,6 +18,8 @@ import { createResourceNames, type ResourceNames } from './resource-names.js'
 import { createResourceRegistry, type ResourceRegistry } from './resources.js'
 import { createRptCache, type RptCache } from './rpt-cache.js'
 import type { SharedLevel } from './shared/shared-level.js'
+import type { ResolvedLimits } from './limits-options.js'
+import { shareTickets } from './ticket-flights.js'
 import { createTicketRequester } from './tickets.js'
 
 /** One AS, as the RS talks to it. */
@@ -44,7 +47,12 @@ export interface SharedParts {
   readonly now: () => number
   /** The fleet's shared level, where `cache.shared` is set. */
   readonly level: SharedLevel | undefined
+  /** The flood guard's bounds, applied to each AS apart. */
+  readonly limits: ResolvedLimits
 }
+
+/** Three base64url parts: what a JWS compact serialisation looks like. */
+const JWS_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/
 
 /**
  * Connects to one AS (lazily: nothing is sent before the first use).
@@ -62,12 +70,20 @@ export function createAsConnection(as: ResolvedAs, shared: SharedParts): AsConne
   const casShaped = as.permissionRequestFormat === 'object'
   const { registry, list } = createResourceRegistry(timeoutMs, casShaped, metadata, pats, fetchImpl)
 
+  const gate = createCallGate(shared.limits, as.issuer, shared.now)
+  const reuseMs = shared.limits === false ? 0 : shared.limits.reuseTicketSeconds * 1000
+  const tickets = createTicketRequester(as, timeoutMs, metadata, pats, fetchImpl)
+  const requestTicket = shareTickets((p, c) => gate.run(() => tickets(p, c)), reuseMs, shared.now)
+
   function checkRpt(token: string, context: CallContext = {}): Promise<CheckedRpt> {
     if (as.rptValidation === 'jwt') return verifyJwt(token)
-    if (as.rptValidation === 'auto' && looksLikeJwt(token)) return verifyJwt(token)
+    if (as.rptValidation === 'auto' && JWS_SHAPE.test(token)) {
+      // shaped like a JWT but not one: refused here, without asking the AS (flood guard)
+      return looksLikeJwt(token) ? verifyJwt(token) : Promise.resolve(INACTIVE)
+    }
     // a ticket may follow: fetch the PAT beside the introspection, not after it
-    if (as.introspectionAuth === 'client') void pats.get(context).catch(() => undefined)
-    return introspect(token, context)
+    void pats.get(context).catch(() => undefined)
+    return gate.run(() => introspect(token, context))
   }
 
   return Object.freeze({
@@ -85,7 +101,7 @@ export function createAsConnection(as: ResolvedAs, shared: SharedParts): AsConne
     ),
     resources: registry,
     names: createResourceNames(as.issuer, registry, list),
-    requestTicket: createTicketRequester(as, timeoutMs, metadata, pats, fetchImpl),
+    requestTicket,
     checkRpt,
   })
 }

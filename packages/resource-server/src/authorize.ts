@@ -11,7 +11,14 @@ import type { AuthorizationServers } from './authorization-servers.js'
 import { bearerCandidate, bearerToken } from './bearer.js'
 import { decisionContext } from './call-context.js'
 import type { CheckedRpt } from './checked-rpt.js'
-import { challenge, holdsScopes, unreachable, type Allowed, type Denied } from './decision.js'
+import {
+  challenge,
+  holdsScopes,
+  overloaded,
+  unreachable,
+  type Allowed,
+  type Denied,
+} from './decision.js'
 import { decisionsObserved, publishDecision } from './diagnostics.js'
 import type { DecisionEvent, ResolvedOptions } from './options.js'
 
@@ -33,7 +40,8 @@ function isUnavailable(err: unknown): err is UmaError {
     code === 'as_unreachable' ||
     code === 'as_error' ||
     code === 'invalid_response' ||
-    code === 'ticket_not_issued'
+    code === 'ticket_not_issued' ||
+    code === 'overloaded'
   )
 }
 
@@ -181,7 +189,7 @@ export function createAuthorize(
     } catch (err) {
       if (isUnavailable(err)) {
         if (watch) report(resourceId, scopes, 'unreachable', observed, start, err)
-        return unreachable(err)
+        return err.code === 'overloaded' ? overloaded(err) : unreachable(err)
       }
       const failure = isUmaError(err)
         ? err

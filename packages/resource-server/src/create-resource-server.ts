@@ -148,6 +148,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     fetch: transport.fetch,
     now,
     level,
+    limits: resolved.limits,
   })
   const { authorize, decideAt } = createAuthorize(
     resolved,

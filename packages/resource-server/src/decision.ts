@@ -129,6 +129,23 @@ export function challenge(
 }
 
 /**
+ * The 503 answer of an RS past its own bound on calls to the AS: try again in a second. A 403
+ * would tell a UMA client that authorization cannot be obtained (it gives up), and the Warning
+ * that the AS is unreachable, neither of which is true.
+ *
+ * @param error - the `overloaded` error, for logs
+ * @returns the denial
+ */
+export function overloaded(error: UmaError): Denied {
+  return Object.freeze({
+    allowed: false,
+    status: 503,
+    headers: Object.freeze({ 'retry-after': '1', 'cache-control': NO_STORE }),
+    error,
+  })
+}
+
+/**
  * The 403 answer of an RS whose AS cannot be reached, or 403 without the Warning when the AS
  * answered but gave no ticket (`ticket_not_issued`): failing closed, saying the truth.
  *

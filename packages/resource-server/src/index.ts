@@ -11,6 +11,7 @@ export type {
 } from './as-options.js'
 export type { AuthorizeInput } from './authorize.js'
 export type { CacheOptions } from './cache-options.js'
+export type { AsCallLimits } from './limits-options.js'
 export { UNREACHABLE_WARNING, type Allowed, type Denied } from './decision.js'
 export { DECISION_CHANNEL_NAME } from './diagnostics.js'
 export { umaContext, type RequireUmaScopeOptions, type UmaRequestContext } from './middleware.js'

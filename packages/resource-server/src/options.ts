@@ -13,6 +13,7 @@ import {
 } from './as-options.js'
 import { resolveCache, type CacheOptions, type ResolvedCache } from './cache-options.js'
 import type { Denied } from './decision.js'
+import { resolveLimits, type AsCallLimits, type ResolvedLimits } from './limits-options.js'
 import { headerText, numberOption, optionalFunction } from './option-readers.js'
 import {
   resolveResourceMetadata,
@@ -97,6 +98,13 @@ export interface CommonOptions {
    */
   audience?: string | readonly string[] | undefined
   /**
+   * The flood guard: bounds on the introspections and ticket requests the RS makes to each AS
+   * (in flight, and per second with a burst). Past them a request is answered at once with 503
+   * and `Retry-After: 1`, never queued. `false` turns the bounds off.
+   * @default { maxInFlight: 64, perSecond: 200, burst: 400, reuseTicketSeconds: 0 }
+   */
+  limits?: false | AsCallLimits | undefined
+  /**
    * RFC 9728 protected-resource metadata: served by `protectedResourceMetadata` (mount it at
    * `protectedResourceMetadataPath`), and named in every challenge as `resource_metadata`.
    */
@@ -160,6 +168,7 @@ export interface ResolvedOptions {
   readonly timeoutMs: number
   readonly clockToleranceSeconds: number
   readonly resourceMetadata: ResolvedResourceMetadata | undefined
+  readonly limits: ResolvedLimits
   readonly onDenied: DeniedHandler | undefined
   readonly onDecision: ((event: DecisionEvent) => void) | undefined
   readonly fetch: typeof fetch | undefined
@@ -244,6 +253,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       max: 3600,
     }),
     resourceMetadata: resolveResourceMetadata(o.resourceMetadata),
+    limits: resolveLimits(o.limits),
     onDenied: optionalFunction<DeniedHandler>('onDenied', o.onDenied),
     onDecision: optionalFunction<(event: DecisionEvent) => void>('onDecision', o.onDecision),
     fetch: optionalFunction<typeof fetch>('fetch', o.fetch),
