@@ -198,7 +198,7 @@ function headerText(header: unknown): string | undefined {
  *
  * @param header - the field value, e.g. `response.headers.get('www-authenticate')`
  * @returns the challenge, or `undefined` when there is no usable UMA challenge
- * @see UMA Grant §3.2, wire.md §4
+ * @see UMA Grant §3.2, UMA Grant §3.2
  * @example
  * ```ts
  * parseUmaChallenge('Bearer realm="api", UMA realm="photos", as_uri="https://as.example", ticket="t1"')

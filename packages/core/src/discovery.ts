@@ -28,12 +28,12 @@ function candidateUrls(issuer: string): string[] {
     url.pathname === '/' || url.pathname === ''
       ? appended
       : `${url.origin}/.well-known/uma2-configuration${url.pathname.replace(/\/$/, '')}`
-  // Apereo CAS serves a UMA 1.0 document (wire.md §6.2)
+  // Apereo CAS serves a UMA 1.0 document (Apereo CAS: see the README's vendor notes)
   const uma1 = `${issuer}/.well-known/uma-configuration`
   return [...new Set([appended, inserted, uma1])]
 }
 
-/** UMA 1.0 and old Keycloak names (wire.md pitfalls 1 and 4), read when the UMA 2.0 name is absent. */
+/** UMA 1.0 and old Keycloak names (the README's vendor notes), read when the UMA 2.0 name is absent. */
 const ALIASES: readonly (readonly [string, string])[] = [
   ['introspection_endpoint', 'token_introspection_endpoint'],
   ['resource_registration_endpoint', 'resource_set_registration_endpoint'],

@@ -1,5 +1,5 @@
 /**
- * @module Error answers of an AS read leniently (wire.md pitfall 11), with what uma-kit sent
+ * @module Error answers of an AS read leniently (the README's vendor notes), with what uma-kit sent
  * scrubbed out of everything kept.
  */
 import { UmaError } from './errors.js'
@@ -36,7 +36,7 @@ function firstString(value: unknown): string | undefined {
 }
 
 /**
- * Reads an error response leniently (wire.md pitfall 11): `error`/`error_description`,
+ * Reads an error response leniently (the README's vendor notes): `error`/`error_description`,
  * WSO2's `code`/`description` and `errorDescription`, CAS's arrays, SolidLab's `message`, or plain
  * text.
  *
@@ -51,7 +51,7 @@ export function readErrorBody(response: AsResponse): AsErrorInfo {
     const code = firstString(body.error) ?? firstString(body.code)
     if (code !== undefined && /^[\w.:-]{1,100}$/.test(code)) info.error = code
     // SolidLab sends {status, description: "Bad Request", message: "<what happened>"}: the
-    // message is the one that says something (wire.md §6.4)
+    // message is the one that says something (SolidLab: see the README's vendor notes)
     const description =
       firstString(body.error_description) ??
       firstString(body.errorDescription) ??

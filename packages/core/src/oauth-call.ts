@@ -56,7 +56,7 @@ export type OAuthRequest =
 /**
  * Picks the client authentication from the `clientAuth` and `clientSecret` options: `clientAuth`
  * where given, else `client_secret_basic` with the secret, else none (a public client, or an AS
- * such as SolidLab's that checks none: wire.md pitfall 20); each package decides whether none
+ * such as SolidLab's that checks none: the README's vendor notes); each package decides whether none
  * is acceptable.
  *
  * @param clientSecret - the `clientSecret` option

@@ -66,7 +66,7 @@ function permissionLists(source: unknown): unknown[][] {
  *
  * @param source - an introspection response, a JWT payload, or an array of permissions
  * @returns the permissions
- * @see UMA FedAuthz §5.1.1, wire.md §3.4 and §6.1
+ * @see UMA FedAuthz §5.1.1, RFC 7662 §2.2 and UMA FedAuthz §5.1.1 and §6.1
  */
 export function normalizePermissions(source: unknown): Permission[] {
   try {

@@ -1,5 +1,5 @@
 /**
- * @module Types of the objects UMA 2.0 puts on the wire (see `wire.md`), as uma-kit reads them.
+ * @module Types of the objects UMA 2.0 puts on the wire, as uma-kit reads them.
  */
 
 /** The uma-ticket grant type of UMA 2.0 Grant §3.3.1. */

@@ -151,7 +151,7 @@ export function checkCredentialUrl(url: string | URL, purpose: string): void {
  * @param endpoint - e.g. the `resource_registration_endpoint`
  * @param segment - e.g. a resource id, which may itself be a URL (SolidLab)
  * @returns the joined URL
- * @see wire.md pitfall 13
+ * @see the README's vendor notes
  */
 export function appendPathSegment(endpoint: string, segment: string): string {
   const url = new URL(endpoint)

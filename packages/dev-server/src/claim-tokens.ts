@@ -2,7 +2,7 @@
  * @module Pushed claims (UMA Grant §3.3.1 `claim_token`): base64url JSON claims (Keycloak's
  * `urn:ietf:params:oauth:token-type:jwt`) or an OpenID Connect ID token. ID token signatures are
  * not checked: this AS is for development (its README says so), and WSO2 IS does not check them
- * either (wire.md §6.3).
+ * either (WSO2 IS: see the README's vendor notes).
  */
 import { decodeJwt } from 'jose'
 

@@ -1,7 +1,7 @@
 /**
  * @module What the development AS publishes about itself: UMA 2.0 metadata (UMA Grant §2,
- * FedAuthz §2) in the spec and Keycloak shapes, CAS's UMA 1.0-style `uma-configuration` (wire.md
- * §6.2), nothing in the WSO2 shape (WSO2 IS has no discovery document; §6.3), and, whatever the
+ * FedAuthz §2) in the spec and Keycloak shapes, CAS's UMA 1.0-style `uma-configuration`,
+ * nothing in the WSO2 shape (WSO2 IS has no discovery document), and, whatever the
  * shape, the endpoints a resource server or client would be configured with by hand.
  */
 import { ID_TOKEN_FORMAT, JWT_CLAIMS_FORMAT, UMA_TICKET_GRANT } from './claim-tokens.js'

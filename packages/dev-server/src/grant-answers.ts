@@ -1,6 +1,6 @@
 /**
  * @module The answer to an uma-ticket grant request once the policies have decided, in the
- * spec's shape (UMA Grant §3.3.5, §3.3.6) or Keycloak's (wire.md §6.1).
+ * spec's shape (UMA Grant §3.3.5, §3.3.6) or Keycloak's (Keycloak; see the README's vendor notes).
  */
 import type { Response } from 'express'
 import { ID_TOKEN_FORMAT, JWT_CLAIMS_FORMAT } from './claim-tokens.js'

@@ -12,7 +12,7 @@ import { resourceName, type StoredRpt } from './state.js'
 
 function caller(ctx: ServerContext, req: Request, form: URLSearchParams): string | undefined {
   const pat = patClient(ctx.state, req)?.clientId
-  // WSO2 IS lets a bearer token in, not the RS's client credentials (wire.md §6.3)
+  // WSO2 IS lets a bearer token in, not the RS's client credentials (WSO2 IS: see the README's vendor notes)
   if (ctx.shape === 'wso2') return pat
   return authenticateClient(ctx.state, req, form) ?? pat
 }

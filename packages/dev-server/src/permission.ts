@@ -2,7 +2,7 @@
  * @module The permission endpoint (UMA FedAuthz §4) in the spec's shape or Keycloak's: one
  * permission or an array, answered 201 with a ticket. The spec's tickets are opaque and
  * single-use; Keycloak's are signed JWTs, reusable until the `exp` it copies from the PAT, and
- * its `resource_id` may be a resource's name (wire.md §6.1).
+ * its `resource_id` may be a resource's name (Keycloak; see the README's vendor notes).
  */
 import type { Request, Response } from 'express'
 import type { ServerContext } from './context.js'

@@ -99,7 +99,7 @@ export function deleteResource(ctx: ServerContext, rs: RsIdentity, resource: Sto
 /**
  * Reads one requested permission against this RS's resources.
  *
- * @param byName - whether a resource name may stand for its id (Keycloak, wire.md §6.1)
+ * @param byName - whether a resource name may stand for its id (Keycloak, Keycloak: see the README's vendor notes)
  * @returns the permission, or the OAuth error code to answer with
  */
 export function readPermissionRequest(

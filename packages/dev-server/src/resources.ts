@@ -1,7 +1,7 @@
 /**
  * @module Resource registration (UMA FedAuthz §3) in the spec's shape or Keycloak's: Keycloak
  * answers a creation with the whole resource and no `Location`, an update with 204, an unknown
- * id with an empty 404, and writes scopes as `{ name }` objects (wire.md §6.1).
+ * id with an empty 404, and writes scopes as `{ name }` objects (Keycloak; see the README's vendor notes).
  */
 import type { Request, Response, Router } from 'express'
 import type { ServerContext } from './context.js'

@@ -1,6 +1,6 @@
 /**
  * @module RPTs: ES256 JWTs with the spec's `permissions` claim (spec and CAS shapes) or
- * Keycloak's `authorization.permissions` (wire.md §6.1); opaque tokens in the WSO2 shape, as WSO2
+ * Keycloak's `authorization.permissions` (Keycloak; see the README's vendor notes); opaque tokens in the WSO2 shape, as WSO2
  * IS issues by default. Every RPT is recorded, for introspection and upgrades.
  */
 import { SignJWT, createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'

@@ -51,7 +51,7 @@ function keycloakPaths(realm: string): AsPaths {
 }
 
 function casPaths(): AsPaths {
-  // CAS is usually deployed under /cas, and its UMA endpoints sit under /oauth2.0 (wire.md §6.2)
+  // CAS is usually deployed under /cas, and its UMA endpoints sit under /oauth2.0 (Apereo CAS: see the README's vendor notes)
   const base = '/cas/oauth2.0'
   return {
     base,
@@ -68,7 +68,7 @@ function casPaths(): AsPaths {
 }
 
 function wso2Paths(): AsPaths {
-  // WSO2 IS names its token endpoint as the `iss` of its tokens (wire.md §6.3)
+  // WSO2 IS names its token endpoint as the `iss` of its tokens (WSO2 IS: see the README's vendor notes)
   const uma = '/api/identity/oauth2/uma'
   return {
     base: '/oauth2/token',

@@ -1,7 +1,7 @@
 /**
  * @module Permission tickets (UMA FedAuthz §4, Grant §3.3.1): opaque and single-use by default;
  * reusable until they expire in the CAS shape; in the Keycloak shape signed JWTs, reusable until
- * their `exp`, which Keycloak copies from the PAT that asked for them (wire.md §6.1).
+ * their `exp`, which Keycloak copies from the PAT that asked for them (Keycloak; see the README's vendor notes).
  */
 import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose'
 import type { ServerContext } from './context.js'

@@ -47,7 +47,7 @@ function clientCredentials(
   form: URLSearchParams,
 ): void {
   const scopes = (form.get('scope') ?? '').split(' ')
-  // CAS's RPT endpoint takes a bearer token with uma_authorization, UMA 1.0's AAT (wire.md §6.2)
+  // CAS's RPT endpoint takes a bearer token with uma_authorization, UMA 1.0's AAT (Apereo CAS: see the README's vendor notes)
   if (ctx.shape === 'cas' && scopes.includes('uma_authorization')) {
     accessToken(ctx, res, clientId, 'AAT', 'uma_authorization')
     return
@@ -56,7 +56,7 @@ function clientCredentials(
     oauthError(res, 400, 'unauthorized_client', 'only resource servers get a PAT here')
     return
   }
-  // Keycloak has uma_protection as a client role, not a scope (wire.md §6.1)
+  // Keycloak has uma_protection as a client role, not a scope (Keycloak; see the README's vendor notes)
   if (ctx.shape !== 'keycloak' && !scopes.includes('uma_protection')) {
     oauthError(res, 400, 'invalid_scope', 'a PAT needs scope uma_protection')
     return

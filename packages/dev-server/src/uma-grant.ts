@@ -29,7 +29,7 @@ function withRequestedScopes(
 }
 
 async function takeTicket(ctx: ServerContext, value: string): Promise<StoredTicket | undefined> {
-  // Keycloak's tickets are reusable JWTs, valid until their exp (wire.md §6.1)
+  // Keycloak's tickets are reusable JWTs, valid until their exp (Keycloak; see the README's vendor notes)
   return ctx.shape === 'keycloak' ? verifyTicket(ctx, value) : burnTicket(ctx.state, value)
 }
 

@@ -1,5 +1,5 @@
 /**
- * @module The AS's endpoints: set by hand, discovered once, or both (api.md, `metadata`).
+ * @module The AS's endpoints: set by hand, discovered once, or both (the `metadata` option).
  */
 import { UmaError, type DiscoveryCache, type UmaServerMetadata } from '@uma-kit/core'
 import { resolveMetadata } from '@uma-kit/core/internal'

@@ -57,7 +57,7 @@ function within(
  * @param nowSeconds - the current time, seconds since the epoch
  * @param toleranceSeconds - accepted clock skew on `exp` and `nbf`
  * @returns whether the request is covered
- * @see UMA FedAuthz §5.1.1, wire.md §3.4
+ * @see UMA FedAuthz §5.1.1, RFC 7662 §2.2 and UMA FedAuthz §5.1.1
  */
 export function holdsScopes(
   rpt: CheckedRpt,

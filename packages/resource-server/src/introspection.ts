@@ -14,7 +14,7 @@ import { isSuccess } from './protection-errors.js'
 /**
  * Reads an introspection answer leniently, once: a 2xx JSON object with a boolean `active` is
  * the answer; a 400 or 422 means the token is unknown, so inactive (the spec says 200
- * `{"active":false}`; SolidLab answers 400: wire.md pitfall 28).
+ * `{"active":false}`; SolidLab answers 400: the README's vendor notes).
  *
  * Other 4xx say nothing about the token: 401 and 403 refuse the RS itself (a wrong secret, a
  * public client at Keycloak), `unauthorized`; 408 and 429 mean the AS cannot answer now,

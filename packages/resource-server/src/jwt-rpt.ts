@@ -80,7 +80,7 @@ function mayNeedNewKeys(err: unknown): boolean {
  * @param metadata - where `jwks_uri` is
  * @param fetchImpl - the transport's `fetch`
  * @returns `verify(rpt)`
- * @see wire.md pitfall 29
+ * @see the README's vendor notes
  */
 export function createJwtVerifier(
   as: ResolvedAs,

@@ -1,6 +1,6 @@
 /**
  * @module Protection API answers (UMA FedAuthz §3–§6) turned into `UmaError`s, read leniently
- * (wire.md pitfall 11).
+ * (the README's vendor notes).
  */
 import { UmaError, type UmaErrorCode } from '@uma-kit/core'
 import { readErrorBody, scrubbedCause, type AsResponse } from '@uma-kit/core/internal'
@@ -45,7 +45,7 @@ export function protectionError(response: AsResponse, purpose: string): UmaError
 
 /**
  * Whether an answer says the PAT itself was refused, so one renewal is worth it: a 401, or a
- * 403 with `invalid_token` or with no OAuth error (SolidLab's stale PAT, wire.md §6.4).
+ * 403 with `invalid_token` or with no OAuth error (SolidLab's stale PAT, SolidLab: see the README's vendor notes).
  *
  * @param response - the AS's answer
  * @returns whether to renew the PAT and try once more
@@ -58,7 +58,7 @@ export function isPatRejected(response: AsResponse): boolean {
 }
 
 /**
- * Whether a status is a success; vendors answer with any 2xx (wire.md pitfall 8).
+ * Whether a status is a success; vendors answer with any 2xx (the README's vendor notes).
  *
  * @param status - the HTTP status
  * @returns whether it is 2xx

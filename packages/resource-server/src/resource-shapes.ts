@@ -1,6 +1,6 @@
 /**
  * @module Resource descriptions in and out: what is sent, and how each server's answer is read
- * (wire.md §3.2, §6; pitfalls 8–10).
+ * (UMA FedAuthz §3, §6; pitfalls 8–10).
  */
 import { UmaError, type ResourceDescription } from '@uma-kit/core'
 import {
@@ -13,7 +13,7 @@ import {
 
 function scopeName(scope: unknown): string | undefined {
   if (typeof scope === 'string') return scope === '' ? undefined : scope
-  // Keycloak returns scopes as {"name": "view"} (wire.md pitfall 9)
+  // Keycloak returns scopes as {"name": "view"} (the README's vendor notes)
   if (isJsonObject(scope) && typeof scope.name === 'string' && scope.name !== '') return scope.name
   return undefined
 }
@@ -51,7 +51,7 @@ export function checkDescription(description: unknown): JsonObject & { resource_
 
 /**
  * Whether an AS speaks UMA 1.0's Resource Set Registration (Apereo CAS), whose update takes the
- * resource's `_id` in the body as well as in the path (wire.md pitfall 10).
+ * resource's `_id` in the body as well as in the path (the README's vendor notes).
  *
  * @param metadata - the AS's metadata
  * @returns whether to send `_id` with an update
@@ -82,7 +82,7 @@ function idMember(body: JsonObject): string | undefined {
 }
 
 function unwrapEntity(body: JsonObject): JsonObject {
-  // CAS wraps resources as {"entity": {...}, "code": "FOUND"} (wire.md §6.2)
+  // CAS wraps resources as {"entity": {...}, "code": "FOUND"} (Apereo CAS: see the README's vendor notes)
   return isJsonObject(body.entity) ? body.entity : body
 }
 
@@ -139,7 +139,7 @@ export function readDescription(
     })
   }
   const body = unwrapEntity(response.json)
-  // CAS's entity names them `scopes` (wire.md §6.2)
+  // CAS's entity names them `scopes` (Apereo CAS: see the README's vendor notes)
   const listed = Array.isArray(body.resource_scopes) ? body.resource_scopes : body.scopes
   const raw: unknown[] = Array.isArray(listed) ? listed : []
   const scopes = raw.map(scopeName).filter((s): s is string => s !== undefined)

@@ -1,6 +1,6 @@
 /**
  * @module The Resource Registration API (UMA FedAuthz §3), with the PAT, tolerant of the ways
- * real servers answer (wire.md §3.2, pitfalls 8–14).
+ * real servers answer (UMA FedAuthz §3, pitfalls 8–14).
  */
 import { UmaError, type ResourceDescription } from '@uma-kit/core'
 import {
@@ -45,7 +45,7 @@ export interface ResourceRegistry {
   ensure(description: ResourceDescription & { name: string }): Promise<string>
 }
 
-/** Keycloak pages lists; ask for pages this large (wire.md pitfall 12). */
+/** Keycloak pages lists; ask for pages this large (the README's vendor notes). */
 const PAGE_SIZE = 100
 /** At most this many pages: 10 000 resources. */
 const MAX_PAGES = 100
@@ -66,7 +66,7 @@ function readIds(response: AsResponse): string[] {
       asStatus: response.status,
     })
   }
-  // CAS lists numbers (wire.md §6.2)
+  // CAS lists numbers (Apereo CAS: see the README's vendor notes)
   return response.json
     .filter((id): id is string | number => typeof id === 'string' || typeof id === 'number')
     .map(String)
@@ -106,7 +106,7 @@ export function createResourceRegistry(
         url,
         {
           method,
-          // CAS 6.x refuses GET and DELETE without this content type (wire.md pitfall 14)
+          // CAS 6.x refuses GET and DELETE without this content type (the README's vendor notes)
           headers: {
             authorization: `Bearer ${pat}`,
             'content-type': 'application/json',

@@ -37,7 +37,7 @@ function checkPermission(value: unknown, index: number): PermissionRequest {
       `${label}.resource_scopes must be an array of non-empty strings`,
     )
   }
-  // only the two spec members go on the wire: vendor extensions fail elsewhere (wire.md pitfall 18)
+  // only the two spec members go on the wire: vendor extensions fail elsewhere (the README's vendor notes)
   return { resource_id: id, resource_scopes: [...(scopes as string[])] }
 }
 
@@ -59,7 +59,7 @@ export function checkPermissions(permissions: unknown): PermissionRequest[] {
   return list.map(checkPermission)
 }
 
-/** CAS registers resources with numeric ids and wants them as numbers (wire.md §6.2). */
+/** CAS registers resources with numeric ids and wants them as numbers (Apereo CAS: see the README's vendor notes). */
 function asCasPermission(permission: PermissionRequest): object {
   const id = permission.resource_id
   return /^[1-9]\d{0,14}$/.test(id) ? { ...permission, resource_id: Number(id) } : permission
@@ -68,7 +68,7 @@ function asCasPermission(permission: PermissionRequest): object {
 /** Writes the permission request body in the AS's format. */
 function requestBody(as: ResolvedAs, permissions: PermissionRequest[]): string {
   // an array by default: Keycloak, WSO2 and SolidLab refuse a bare object, CAS takes only
-  // one (wire.md pitfall 15)
+  // one (the README's vendor notes)
   if (as.permissionRequestFormat === 'array') return JSON.stringify(permissions)
   const [only] = permissions
   if (permissions.length === 1 && only !== undefined) return JSON.stringify(asCasPermission(only))
@@ -124,7 +124,7 @@ export function createTicketRequester(
     if (!isSuccess(response.status)) throw protectionError(response, 'ticket request')
     const ticket = isJsonObject(response.json) ? stringMember(response.json, 'ticket') : undefined
     // SolidLab answers 200 with no body for resources it deems public: never read that as
-    // "allow", and never as "unreachable" either (wire.md pitfall 16)
+    // "allow", and never as "unreachable" either (the README's vendor notes)
     if (ticket === undefined) {
       throw new UmaError(
         'ticket_not_issued',

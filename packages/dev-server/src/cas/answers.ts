@@ -1,5 +1,5 @@
 /**
- * @module How Apereo CAS answers its UMA calls (wire.md §6.2): a 400 carrying Spring's
+ * @module How Apereo CAS answers its UMA calls (Apereo CAS: see the README's vendor notes): a 400 carrying Spring's
  * multi-value error model `{"code":[404],"message":["…"]}`, copied into the headers too; plain
  * text 400s where a request cannot be read; `Content-Type: application/json` demanded on every
  * call, bodiless GET and DELETE included (415 otherwise).
@@ -35,7 +35,7 @@ export function requireJsonType(req: Request, res: Response): boolean {
 }
 
 function unauthorized(res: Response, scope: string): void {
-  // current CAS answers RFC 6750's 401 (6.x sent a plain-text 400; wire.md pitfall 7)
+  // current CAS answers RFC 6750's 401 (6.x sent a plain-text 400; the README's vendor notes)
   res.set('www-authenticate', `Bearer error="invalid_token", scope="${scope}"`)
   oauthError(res, 401, 'invalid_token', `a bearer token with scope ${scope} is required`)
 }

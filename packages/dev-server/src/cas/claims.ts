@@ -1,6 +1,6 @@
 /**
  * @module Apereo CAS's requesting-party claims endpoint, `GET /oauth2.0/rqpClaims?client_id&
- * redirect_uri&ticket[&state]` (wire.md §6.2): the claims go onto the same ticket, and the
+ * redirect_uri&ticket[&state]` (Apereo CAS: see the README's vendor notes): the claims go onto the same ticket, and the
  * browser goes back to `redirect_uri?authorization_state=claims_submitted&state=…` (UMA 1.0).
  * Real CAS takes the claims from the person's CAS login; here a form asks for them.
  */

@@ -1,5 +1,5 @@
 /**
- * @module Apereo CAS's permission endpoint (wire.md §6.2): ONE object with a numeric
+ * @module Apereo CAS's permission endpoint (Apereo CAS: see the README's vendor notes): ONE object with a numeric
  * `resource_id`, `resource_scopes` and optional `claims` (pushed into the ticket), answered 200
  * `{"ticket":"…","code":"CREATED"}`. CAS's tickets are reusable until they expire.
  */

@@ -1,5 +1,5 @@
 /**
- * @module Apereo CAS's resource-set registration (wire.md §6.2): numeric ids; create → 200
+ * @module Apereo CAS's resource-set registration (Apereo CAS: see the README's vendor notes): numeric ids; create → 200
  * `{"entity":{…},"code":"CREATED","resourceId":7,"location":"…"}`; read → `{"entity":…,
  * "code":"FOUND"}`; list → numbers; update needs the id in the body (`_id`, or `id` as CAS 7
  * names it) with `name` and scopes; delete → 200 `{"code":"NO_CONTENT","resourceId":7}`. The

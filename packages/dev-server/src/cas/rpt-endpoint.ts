@@ -1,5 +1,5 @@
 /**
- * @module Apereo CAS's RPT endpoint, `POST /oauth2.0/rptAuthzRequest` (wire.md §6.2): a JSON body
+ * @module Apereo CAS's RPT endpoint, `POST /oauth2.0/rptAuthzRequest` (Apereo CAS: see the README's vendor notes): a JSON body
  * (`grant_type`, `ticket`, `rpt`, `claim_token`, `claim_token_format`) with a bearer AAT (scope
  * `uma_authorization`), answered 200 `{"rpt":"…","code":"CREATED"}`; a passed `rpt` is deleted,
  * not merged. Anything the policies do not grant yet is a `need_info` at HTTP 308, nested UMA

@@ -1,5 +1,5 @@
 /**
- * @module WSO2 Identity Server's uma-ticket grant (wire.md §6.3): client authentication, `ticket`
+ * @module WSO2 Identity Server's uma-ticket grant (WSO2 IS: see the README's vendor notes): client authentication, `ticket`
  * and `claim_token` all required, the `claim_token` an ID token whose `sub` is the requesting
  * party (its signature unchecked, as WSO2 does; `claim_token_format` ignored); every failure a
  * 400 `invalid_grant` with an `error_response` header; no `need_info`, `request_*`, PCT or

@@ -1,5 +1,5 @@
 /**
- * @module WSO2 Identity Server's permission endpoint (wire.md §6.3): an array only, answered 201
+ * @module WSO2 Identity Server's permission endpoint (WSO2 IS: see the README's vendor notes): an array only, answered 201
  * `{"ticket":"<uuid>"}`; errors as `{"error","errorDescription"}`, in camelCase.
  */
 import { randomUUID } from 'node:crypto'

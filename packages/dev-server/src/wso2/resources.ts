@@ -1,5 +1,5 @@
 /**
- * @module WSO2 Identity Server's resource registration (wire.md §6.3): create 201 `{"_id"}` with
+ * @module WSO2 Identity Server's resource registration (WSO2 IS: see the README's vendor notes): create 201 `{"_id"}` with
  * `Location`, read 200, list a bare array, update **201** `{"_id"}`, delete 204, and errors as
  * `{"code","description"}` (404 `not_found`, 400 `invalid_request`, 409 `conflict`, 401
  * `Unauthorized`).
