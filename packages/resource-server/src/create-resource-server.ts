@@ -18,6 +18,7 @@ import type { Allowed, Denied } from './decision.js'
 import { createRequireUmaScope, type RequireUmaScopeOptions } from './middleware.js'
 import { resolveOptions, type ResourceServerOptions } from './options.js'
 import { createProtectionApi, type ProtectionApi } from './protection-api.js'
+import { waitForAuthorizationServers, type ReadyOptions } from './ready.js'
 import { createProtectedResourceMetadata } from './resource-metadata.js'
 import type { ResourceRegistry } from './resources.js'
 import { createSharedLevel, type SharedLevel } from './shared/shared-level.js'
@@ -86,6 +87,22 @@ export interface ResourceServer extends ProtectionApi {
    * resource's path after it (RFC 9728 §3.1); `undefined` without `resourceMetadata`.
    */
   readonly protectedResourceMetadataPath: string | undefined
+  /**
+   * Waits until every AS answers (its metadata and a PAT), retrying with backoff: call it at
+   * start-up, before `resources.ensure` or `listen`, when the AS may not be up yet (containers
+   * started together). `onAttempt` is told of each attempt, for a line in the log.
+   *
+   * @param options - attempts (10), `delayMs` (250, doubling), `maxDelayMs` (5000), `onAttempt`,
+   *   `signal`
+   * @throws {UmaError} the last error of an AS still down after the attempts, or at once a
+   *   misconfiguration (`issuer_mismatch`, `discovery_failed`, `unauthorized`,
+   *   `insecure_endpoint`), which waiting cannot cure
+   * @example
+   * ```ts
+   * await rs.ready({ onAttempt: (a) => console.log(`AS ${a.issuer}: attempt ${a.attempt}`) })
+   * ```
+   */
+  ready(options?: ReadyOptions): Promise<void>
   /**
    * Forgets an RPT on this instance and, with `cache.shared`, on every instance of the fleet
    * within a second: its next use is checked with the AS again.
@@ -213,6 +230,11 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     get authorizationServers() {
       return Object.freeze(servers.issuers())
     },
+    ready: (readyOptions) =>
+      waitForAuthorizationServers(
+        servers.issuers().flatMap((issuer) => servers.get(issuer) ?? []),
+        readyOptions,
+      ),
     async revoke(rpt) {
       if (typeof rpt !== 'string' || rpt === '') {
         throw argumentError('ERR_INVALID_ARG_TYPE', 'revoke needs the RPT as a non-empty string')

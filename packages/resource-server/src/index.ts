@@ -26,6 +26,7 @@ export type {
   SingleAsOptions,
 } from './options.js'
 export type { ProtectionApi } from './protection-api.js'
+export type { ReadyAttempt, ReadyOptions } from './ready.js'
 export type { ResourceMetadataOptions } from './resource-metadata.js'
 export type { ResourceName, ResourceRef } from './resource-ref.js'
 export type { ResourceRegistry } from './resources.js'
