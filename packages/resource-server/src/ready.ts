@@ -3,7 +3,7 @@
  * discovery and the PAT with backoff, a bounded number of times, and says so once per attempt,
  * instead of crashing on its first `resources.ensure`.
  */
-import { UmaError, isUmaError } from '@uma-kit/core'
+import { isUmaError, type UmaError } from '@uma-kit/core'
 import { readOptions } from '@uma-kit/core/internal'
 import type { AsConnection } from './as-connection.js'
 import { numberOption, optionalFunction } from './option-readers.js'
