@@ -3,9 +3,10 @@
  * UMA challenge itself (UMA Grant §3.3.1–3.3.3).
  */
 import { UmaError } from '@uma-kit/core'
-import { argumentError } from '@uma-kit/core/internal'
+import { argumentError, isHttpsOrLoopback } from '@uma-kit/core/internal'
 import { createEngine } from './engine.js'
-import { isHttpsOrLoopback, type UmaFetchOptions } from './options.js'
+import type { UmaFetchOptions } from './options.js'
+import { resolveParty } from './party.js'
 
 /** What `getRpt` asks the AS for. */
 export interface GetRptInput {
@@ -23,6 +24,8 @@ export interface GetRptInput {
   claimTokenFormat?: string | undefined
   /** Extra scopes, space-separated. */
   scope?: string | undefined
+  /** Cancels the request. */
+  signal?: AbortSignal | undefined
 }
 
 /** What `getRpt` obtained. */
@@ -104,6 +107,7 @@ export function createUmaClient(options: UmaFetchOptions): UmaClient {
               claim_token: requireString(input.claimToken, 'claimToken'),
               claim_token_format: requireString(input.claimTokenFormat, 'claimTokenFormat'),
             }
+      const party = await resolveParty(engine.party, input.signal)
       const granted = await engine.grant.request({
         issuer,
         ticket: requireString(input.ticket, 'ticket'),
@@ -111,6 +115,8 @@ export function createUmaClient(options: UmaFetchOptions): UmaClient {
         pct: input.pct,
         claimToken,
         scope: input.scope,
+        partyToken: party.token,
+        signal: input.signal,
       })
       return { ...granted }
     },

@@ -124,7 +124,9 @@ describe('createUmaFetch: the challenge answered', () => {
         })
       },
     })(`${RS}/photos/1`)
-    expect(seen).toEqual([{ asUri: AS, ticket: 'ticket-1', requiredClaims: undefined }])
+    expect(seen).toEqual([
+      { asUri: AS, ticket: 'ticket-1', requiredClaims: undefined, signal: expect.any(AbortSignal) },
+    ])
     const form = world.tokenCalls[0]?.form
     expect(form?.get('claim_token')).toBe('claims-jwt')
     expect(form?.get('claim_token_format')).toBe(ID_TOKEN_CLAIM_FORMAT)
