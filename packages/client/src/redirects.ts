@@ -106,7 +106,8 @@ export async function follow(
     )
     const location = response.headers.get('location')
     if (mode !== 'follow' || !REDIRECT_STATUSES.has(response.status) || location === null) {
-      if (redirects > 0) markRedirected(response)
+      // a retry starts where the redirects ended: it answers a redirected request too
+      if (hop !== request.first) markRedirected(response)
       return { response, hop, rpt }
     }
     discard(response)
