@@ -25,6 +25,8 @@ export interface Origins {
   readonly protectedBy: Map<string, string>
   /** Extra routes answered before the challenge (redirects, open pages). */
   readonly routes: Map<string, (request: Request) => Response>
+  /** Parameters added to an origin's challenges (`resource_metadata="…"`). */
+  readonly challengeParams: Map<string, string>
   reset(): void
   handlers(): HttpHandler[]
   authorizations(origin: string): (string | null)[]
@@ -40,6 +42,7 @@ export function createOrigins(rsOrigins: readonly string[]): Origins {
   const grants = new Map<string, URLSearchParams[]>()
   const protectedBy = new Map<string, string>()
   const routes = new Map<string, (request: Request) => Response>()
+  const challengeParams = new Map<string, string>()
   let tickets = 0
 
   const asHandlers = (as: string) => [
@@ -74,10 +77,11 @@ export function createOrigins(rsOrigins: readonly string[]): Origins {
         return HttpResponse.text(`${request.method} ${url.pathname} at ${origin}`)
       }
       tickets++
+      const extra = challengeParams.get(origin)
       return new HttpResponse(null, {
         status: 401,
         headers: {
-          'www-authenticate': `UMA as_uri="${as}", ticket="${as}|${origin}|${tickets}"`,
+          'www-authenticate': `UMA as_uri="${as}", ticket="${as}|${origin}|${tickets}"${extra === undefined ? '' : `, ${extra}`}`,
         },
       })
     })
@@ -87,11 +91,13 @@ export function createOrigins(rsOrigins: readonly string[]): Origins {
     grants,
     protectedBy,
     routes,
+    challengeParams,
     reset() {
       for (const origin of rsOrigins) seen.set(origin, [])
       for (const as of [AS1, AS2]) grants.set(as, [])
       protectedBy.clear()
       routes.clear()
+      challengeParams.clear()
       tickets = 0
     },
     handlers: () => [...asHandlers(AS1), ...asHandlers(AS2), ...rsOrigins.map(rsHandler)],
