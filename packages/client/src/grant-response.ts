@@ -157,6 +157,8 @@ function readError(
   metadata: UmaServerMetadata,
 ): [UmaErrorCode, Details & { requiredClaims?: unknown; redirectUser?: string | undefined }] {
   const info: Details = readErrorBody(response)
+  // core keeps `error` verbatim where it looks like a code: an AS could echo a secret there
+  if (info.error !== undefined && response.redact(info.error) !== info.error) delete info.error
   const header = response.headers.get('error_response')
   if (info.errorDescription === undefined && header !== null) {
     // WSO2 puts the reason in a header of its own (wire.md §6.3)

@@ -8,6 +8,8 @@ import { isJsonObject, type JsonObject, type Redactor } from '@uma-kit/core/inte
 
 /** Most required claims read from one answer. */
 export const MAX_REQUIRED_CLAIMS = 50
+/** Characters of strings kept from one answer's claims, all of them together. */
+export const REQUIRED_CLAIMS_BUDGET = 32 * 1024
 /** Most members kept per claim, and entries per array. */
 const MAX_MEMBERS = 20
 /** Deepest nesting kept inside an unknown member. */
@@ -20,56 +22,74 @@ const STRING_MEMBERS = ['name', 'friendly_name', 'claim_type'] as const
 const LIST_MEMBERS = ['claim_token_format', 'issuer'] as const
 const KNOWN: ReadonlySet<string> = new Set<string>([...STRING_MEMBERS, ...LIST_MEMBERS])
 
-function boundedString(value: string, redact: Redactor): string {
-  const clean = redact(value)
-  return clean.length > MAX_STRING ? `${clean.slice(0, MAX_STRING)}…` : clean
-}
+/** Scrubs and bounds the strings of one answer, within one budget. */
+class Reader {
+  left = REQUIRED_CLAIMS_BUDGET
+  readonly redact: Redactor
 
-function stringList(value: unknown, redact: Redactor): string[] {
-  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : []
-  return list
-    .slice(0, MAX_MEMBERS)
-    .filter((s): s is string => typeof s === 'string' && s !== '')
-    .map((s) => boundedString(s, redact))
-}
+  constructor(redact: Redactor) {
+    this.redact = redact
+  }
 
-/** A bounded, redacted copy of JSON; `undefined` for what is dropped. */
-function copyBounded(value: unknown, redact: Redactor, depth: number): unknown {
-  if (typeof value === 'string') return boundedString(value, redact)
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value
-  if (depth >= MAX_DEPTH || typeof value !== 'object') return undefined
-  if (Array.isArray(value)) {
-    return value
-      .slice(0, MAX_MEMBERS)
-      .map((item) => copyBounded(item, redact, depth + 1))
-      .filter((item) => item !== undefined)
+  /** A string kept, or `undefined` once the budget is spent. */
+  text(value: string): string | undefined {
+    if (this.left <= 0) return undefined
+    const clean = this.redact(value)
+    const kept = clean.length > MAX_STRING ? `${clean.slice(0, MAX_STRING)}…` : clean
+    this.left -= kept.length
+    return kept
   }
-  const out: [string, unknown][] = []
-  for (const [name, member] of Object.entries(value).slice(0, MAX_MEMBERS)) {
-    const copied = copyBounded(member, redact, depth + 1)
-    if (name.length <= MAX_NAME && copied !== undefined) out.push([redact(name), copied])
-  }
-  // fromEntries defines own properties: a member named __proto__ cannot reach a prototype
-  return Object.fromEntries(out)
-}
 
-function readClaim(entry: JsonObject, redact: Redactor): RequiredClaim {
-  const members: [string, unknown][] = []
-  for (const [name, value] of Object.entries(entry).slice(0, MAX_MEMBERS)) {
-    if (KNOWN.has(name) || name.length > MAX_NAME) continue
-    const copied = copyBounded(value, redact, 1)
-    if (copied !== undefined) members.push([redact(name), copied])
+  list(value: unknown): string[] {
+    const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : []
+    const out: string[] = []
+    for (const item of items.slice(0, MAX_MEMBERS)) {
+      const kept = typeof item === 'string' && item !== '' ? this.text(item) : undefined
+      if (kept !== undefined) out.push(kept)
+    }
+    return out
   }
-  for (const key of STRING_MEMBERS) {
-    const v = entry[key]
-    if (typeof v === 'string' && v !== '') members.push([key, boundedString(v, redact)])
+
+  /** A bounded, redacted copy of JSON; `undefined` for what is dropped. */
+  copy(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.text(value)
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value
+    if (depth >= MAX_DEPTH || typeof value !== 'object' || this.left <= 0) return undefined
+    if (Array.isArray(value)) {
+      return value
+        .slice(0, MAX_MEMBERS)
+        .map((item) => this.copy(item, depth + 1))
+        .filter((item) => item !== undefined)
+    }
+    return this.members(Object.entries(value), depth)
   }
-  for (const key of LIST_MEMBERS) {
-    const strings = stringList(entry[key], redact)
-    if (strings.length > 0) members.push([key, strings])
+
+  /** Members by name, with names bounded and scrubbed; a plain object of own properties. */
+  members(entries: [string, unknown][], depth: number): Record<string, unknown> {
+    const out: [string, unknown][] = []
+    for (const [name, member] of entries.slice(0, MAX_MEMBERS)) {
+      if (name.length > MAX_NAME) continue
+      const copied = this.copy(member, depth + 1)
+      if (copied !== undefined) out.push([this.redact(name), copied])
+    }
+    // fromEntries defines own properties: a member named __proto__ cannot reach a prototype
+    return Object.fromEntries(out)
   }
-  // fromEntries, not assignment: a member named __proto__ stays a plain own property
-  return Object.fromEntries(members) as RequiredClaim
+
+  claim(entry: JsonObject): RequiredClaim {
+    const known: [string, unknown][] = []
+    for (const key of STRING_MEMBERS) {
+      const v = entry[key]
+      const kept = typeof v === 'string' && v !== '' ? this.text(v) : undefined
+      if (kept !== undefined) known.push([key, kept])
+    }
+    for (const key of LIST_MEMBERS) {
+      const strings = this.list(entry[key])
+      if (strings.length > 0) known.push([key, strings])
+    }
+    const unknown = Object.entries(entry).filter(([name]) => !KNOWN.has(name))
+    return { ...this.members(unknown, 0), ...Object.fromEntries(known) } as RequiredClaim
+  }
 }
 
 /**
@@ -77,14 +97,19 @@ function readClaim(entry: JsonObject, redact: Redactor): RequiredClaim {
  *
  * @param value - the member's value, whatever its type
  * @param redact - scrubs secrets out of every string kept
- * @returns the claims (at most {@link MAX_REQUIRED_CLAIMS}), or `undefined` for a non-array
+ * @returns the claims (at most {@link MAX_REQUIRED_CLAIMS}, their strings within
+ *   {@link REQUIRED_CLAIMS_BUDGET}), or `undefined` for a non-array
  */
 export function readRequiredClaims(value: unknown, redact: Redactor): RequiredClaim[] | undefined {
   if (!Array.isArray(value)) return undefined
+  const reader = new Reader(redact)
   const claims: RequiredClaim[] = []
   for (const entry of value.slice(0, MAX_REQUIRED_CLAIMS)) {
-    if (typeof entry === 'string' && entry !== '') claims.push({ name: boundedString(entry, redact) })
-    else if (isJsonObject(entry)) claims.push(readClaim(entry, redact))
+    if (reader.left <= 0) break
+    if (typeof entry === 'string' && entry !== '') {
+      const name = reader.text(entry)
+      if (name !== undefined) claims.push({ name })
+    } else if (isJsonObject(entry)) claims.push(reader.claim(entry))
   }
   return claims
 }
