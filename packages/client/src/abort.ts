@@ -17,7 +17,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     return Promise.reject(signal.reason as Error)
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error)
+    const onAbort = () => {
+      reject(signal.reason as Error)
+    }
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(
       (value) => {
@@ -26,7 +28,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
       },
       (err: unknown) => {
         signal.removeEventListener('abort', onAbort)
-        reject(err as Error)
+        // passed through as it came
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(err)
       },
     )
   })
@@ -44,7 +48,9 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
   const slept = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms)
   })
-  return abortable(slept, signal).finally(() => clearTimeout(timer))
+  return abortable(slept, signal).finally(() => {
+    clearTimeout(timer)
+  })
 }
 
 /**
@@ -63,7 +69,11 @@ export function within<T>(
 ): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms)
+    timer = setTimeout(() => {
+      resolve(undefined)
+    }, ms)
   })
-  return abortable(Promise.race([promise, timeout]), signal).finally(() => clearTimeout(timer))
+  return abortable(Promise.race([promise, timeout]), signal).finally(() => {
+    clearTimeout(timer)
+  })
 }

@@ -204,7 +204,11 @@ function readError(
     }
   }
   // SolidLab's spent or unknown ticket: 400 {"message":"The provided ticket is not valid."}
-  if (error === undefined && response.status === 400 && /ticket/i.test(info.errorDescription ?? '')) {
+  if (
+    error === undefined &&
+    response.status === 400 &&
+    /ticket/i.test(info.errorDescription ?? '')
+  ) {
     return ['invalid_grant', info]
   }
   return ['as_error', info]

@@ -8,99 +8,18 @@ import { isHttpsOrLoopback } from '@uma-kit/core/internal'
 import type { Dispatcher } from 'undici'
 import { readChallenge, type ClientChallenge } from './challenge.js'
 import { createEngine, isStaleTicket, type UmaEngine } from './engine.js'
+import {
+  DETACHED,
+  bufferBody,
+  isIterableBody,
+  isReplayable,
+  toRecord,
+  urlOf,
+  withRpt,
+} from './interceptor-request.js'
 import type { UmaFetchOptions } from './options.js'
 import { resolveParty, type CallParty } from './party.js'
 import { shownUrl } from './shown.js'
-
-type Headers = Dispatcher.DispatchOptions['headers']
-type HeaderRecord = Record<string, string | string[]>
-
-/** Copies any of undici's header forms into a record with lower-case names. */
-function toRecord(headers: Headers): HeaderRecord {
-  const out: HeaderRecord = {}
-  if (headers === undefined || headers === null) return out
-  const add = (name: string, value: string | string[] | undefined) => {
-    if (value !== undefined) out[name.toLowerCase()] = value
-  }
-  if (Array.isArray(headers)) {
-    for (let i = 0; i + 1 < headers.length; i += 2) add(String(headers[i]), String(headers[i + 1]))
-  } else if (Symbol.iterator in headers) {
-    for (const [name, value] of headers as Iterable<[string, string | string[] | undefined]>) {
-      add(name, value)
-    }
-  } else {
-    for (const [name, value] of Object.entries(headers)) add(name, value)
-  }
-  return out
-}
-
-function withRpt(headers: Headers, rpt: string): HeaderRecord {
-  return { ...toRecord(headers), authorization: `Bearer ${rpt}` }
-}
-
-function urlOf(opts: Dispatcher.DispatchOptions): URL | undefined {
-  try {
-    return opts.origin === undefined ? undefined : new URL(opts.path, opts.origin)
-  } catch {
-    return undefined
-  }
-}
-
-/** Bodies undici can send twice unchanged. */
-function isReplayable(body: Dispatcher.DispatchOptions['body']): boolean {
-  return (
-    body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array
-  )
-}
-
-type ChunkSource = AsyncIterable<Uint8Array | string>
-
-/** Streams and async iterables (what `undici.fetch` sends a request body as). */
-function isIterableBody(body: unknown): body is ChunkSource {
-  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body
-}
-
-const toBuffer = (chunk: Uint8Array | string): Buffer => Buffer.from(chunk)
-
-/**
- * Reads an iterable body up to `limit` bytes. Past the limit it gives back an iterable of what
- * was read and then the rest, so the request can still be sent once.
- */
-async function bufferBody(
-  body: ChunkSource,
-  limit: number,
-): Promise<{ bytes: Buffer } | { rest: AsyncIterable<Buffer> }> {
-  const iterator = body[Symbol.asyncIterator]()
-  const chunks: Buffer[] = []
-  let size = 0
-  for (;;) {
-    const next = await iterator.next()
-    if (next.done === true) return { bytes: Buffer.concat(chunks) }
-    const chunk = toBuffer(next.value)
-    chunks.push(chunk)
-    size += chunk.byteLength
-    if (size > limit) {
-      return {
-        rest: (async function* rest() {
-          yield* chunks
-          for (let more = await iterator.next(); more.done !== true; more = await iterator.next()) {
-            yield toBuffer(more.value)
-          }
-        })(),
-      }
-    }
-  }
-}
-
-/** For reporting a failure that happened before undici handed out a controller. */
-const DETACHED: Dispatcher.DispatchController = {
-  aborted: false,
-  paused: false,
-  reason: null,
-  abort: () => undefined,
-  pause: () => undefined,
-  resume: () => undefined,
-}
 
 function challengeOf(
   statusCode: number,
@@ -211,7 +130,10 @@ class UmaHandler implements Dispatcher.DispatchHandler {
           // the ticket was spent or expired: the resource server hands out a fresh one, once
           this.#stage = 'refetch'
           const held = engine.store.held(party.key, url)
-          dispatch(held === undefined ? opts : { ...opts, headers: withRpt(opts.headers, held) }, this)
+          dispatch(
+            held === undefined ? opts : { ...opts, headers: withRpt(opts.headers, held) },
+            this,
+          )
           return
         }
         this.handler.onResponseError?.(
@@ -257,12 +179,18 @@ export function umaInterceptor(options: UmaFetchOptions): Dispatcher.DispatcherC
       const url = urlOf(opts)
       if (url === undefined) return dispatch(opts, handler)
       if (engine.party.requestingPartyToken === undefined) {
-        return start(engine, dispatch, opts, handler, url, { key: '', token: undefined, claims: engine.party.claims })
+        return start(engine, dispatch, opts, handler, url, {
+          key: '',
+          token: undefined,
+          claims: engine.party.claims,
+        })
       }
       // the party is keyed by its token's hash: it has to be asked for before the first send
       resolveParty(engine.party).then(
         (party) => start(engine, dispatch, opts, handler, url, party),
-        (err: unknown) => fail(handler, err),
+        (err: unknown) => {
+          fail(handler, err)
+        },
       )
       return true
     }
@@ -304,7 +232,9 @@ function start(
         dispatch({ ...first, body: Readable.from(read.rest) }, handler)
       }
     },
-    (err: unknown) => fail(handler, err),
+    (err: unknown) => {
+      fail(handler, err)
+    },
   )
   return true
 }

@@ -88,7 +88,7 @@ class Reader {
       if (strings.length > 0) known.push([key, strings])
     }
     const unknown = Object.entries(entry).filter(([name]) => !KNOWN.has(name))
-    return { ...this.members(unknown, 0), ...Object.fromEntries(known) } as RequiredClaim
+    return { ...this.members(unknown, 0), ...Object.fromEntries(known) }
   }
 }
 

@@ -23,7 +23,11 @@ beforeEach(() => {
 
 const make = (extra: Partial<UmaFetchOptions> = {}) =>
   createUmaFetch({ trustedIssuers: [AS1, AS2], clientId: 'bob-app', ...extra })
-const last = (origin: string) => world.authorizations(origin).at(-1)?.replace(/^Bearer /, '')
+const last = (origin: string) =>
+  world
+    .authorizations(origin)
+    .at(-1)
+    ?.replace(/^Bearer /, '')
 const asOf = (rpt: string | undefined) => rpt?.split('|')[1]
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -88,9 +92,11 @@ describe('createUmaFetch: RFC 9728 resource metadata', () => {
   })
 
   it('accepts a listed one, and reads the document once', async () => {
-    const reads = publish(
-      { resource: R, authorization_servers: [`${AS1}/`, AS2], scopes_supported: ['view'] },
-    )
+    const reads = publish({
+      resource: R,
+      authorization_servers: [`${AS1}/`, AS2],
+      scopes_supported: ['view'],
+    })
     const umaFetch = make()
     expect((await umaFetch(`${R}/alice/1`)).status).toBe(200)
     expect((await umaFetch(`${R}/dave/1`)).status).toBe(200)
@@ -125,7 +131,10 @@ describe('createUmaFetch: RFC 9728 resource metadata', () => {
   })
 
   it('never reads metadata from another origin than the resource’s', async () => {
-    world.challengeParams.set(R, `resource_metadata="${OTHER}/.well-known/oauth-protected-resource"`)
+    world.challengeParams.set(
+      R,
+      `resource_metadata="${OTHER}/.well-known/oauth-protected-resource"`,
+    )
     const err: unknown = await make()(`${R}/alice/1`).catch((e: unknown) => e)
     expect(isUmaError(err) && err.code).toBe('untrusted_issuer')
     expect(world.seen.get(OTHER)).toEqual([])

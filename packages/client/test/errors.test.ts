@@ -5,7 +5,7 @@
 import { inspect } from 'node:util'
 import { http, HttpResponse } from 'msw'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createUmaFetch, isUmaError, type UmaError, type UmaFetchOptions } from '../src/index.js'
+import { createUmaFetch, isUmaError, type UmaError } from '../src/index.js'
 import { AS, RS, createWorld, grant, json, type World } from './world.js'
 
 const world: World = createWorld()
@@ -36,9 +36,7 @@ async function rejection(promise: Promise<unknown>): Promise<UmaError> {
 
 /** Every way an error may be printed or kept. */
 const everything = (err: UmaError) =>
-  [err.message, JSON.stringify(err), String(err), inspect(err, { depth: 10 }), err.stack].join(
-    '\n',
-  )
+  [err.message, JSON.stringify(err), String(err), inspect(err, { depth: 10 }), err.stack].join('\n')
 
 /** A value as an echoing AS may give it back: raw, percent-encoded, base64, base64url. */
 const encodings = (value: string) => [
@@ -70,7 +68,7 @@ describe('createUmaFetch: nothing secret in errors', () => {
           clientId: 'bob-app',
           ...auth,
           claims: () => ({ claim_token: CLAIMS, claim_token_format: 'jwt' }),
-        } as UmaFetchOptions)(`${RS}/photos/1`),
+        })(`${RS}/photos/1`),
       )
       expect(err.code).toBe('invalid_scope')
       const text = everything(err)
@@ -149,8 +147,14 @@ describe('createUmaFetch: errors name what they are about', () => {
 
   it('a failed discovery names the URLs it tried', async () => {
     world.server.use(
-      http.get(`${AS}/.well-known/uma2-configuration`, () => new HttpResponse(null, { status: 404 })),
-      http.get(`${AS}/.well-known/uma-configuration`, () => new HttpResponse(null, { status: 404 })),
+      http.get(
+        `${AS}/.well-known/uma2-configuration`,
+        () => new HttpResponse(null, { status: 404 }),
+      ),
+      http.get(
+        `${AS}/.well-known/uma-configuration`,
+        () => new HttpResponse(null, { status: 404 }),
+      ),
     )
     const err = await rejection(
       createUmaFetch({ trustedIssuers: [AS], clientId: 'bob-app' })(`${RS}/photos/1`),
@@ -160,7 +164,8 @@ describe('createUmaFetch: errors name what they are about', () => {
   })
 
   it('an as_error carries the AS’s description in its message', async () => {
-    world.token = () => json(400, { error: 'unsupported_grant_type', error_description: 'no UMA here' })
+    world.token = () =>
+      json(400, { error: 'unsupported_grant_type', error_description: 'no UMA here' })
     const err = await rejection(
       createUmaFetch({ trustedIssuers: [AS], clientId: 'bob-app' })(`${RS}/photos/1`),
     )

@@ -54,7 +54,8 @@ export function createOrigins(rsOrigins: readonly string[]): Origins {
       grants.get(as)?.push(form)
       const ticket = form.get('ticket') ?? ''
       // an RPT is only good at the origin and AS whose ticket it was granted for
-      if (!ticket.startsWith(`${as}|`)) return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 })
+      if (!ticket.startsWith(`${as}|`))
+        return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 })
       return HttpResponse.json({ access_token: `rpt|${ticket}`, token_type: 'Bearer' })
     }),
   ]

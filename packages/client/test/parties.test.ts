@@ -60,7 +60,10 @@ describe('createUmaFetch: forParty', () => {
     })
     await umaFetch.forParty('dave', {
       requestingPartyToken: () => Promise.resolve('daves-token'),
-      claims: ({ asUri }) => ({ claim_token: `daves-claims-for-${asUri}`, claim_token_format: 'jwt' }),
+      claims: ({ asUri }) => ({
+        claim_token: `daves-claims-for-${asUri}`,
+        claim_token_format: 'jwt',
+      }),
     })(`${RS}/photos/1`)
     const call = world.tokenCalls[0]
     expect(call?.authorization).toBe('Bearer daves-token')

@@ -69,10 +69,12 @@ const hostileJson = fc.letrec((tie) => ({
 })).value
 
 function answer(status: number, json: unknown, text?: string): AsResponse {
-  const body = text ?? JSON.stringify(json) ?? ''
+  const body = text ?? JSON.stringify(json)
   return {
     status,
-    headers: new Headers({ 'content-type': text === undefined ? 'application/json' : 'text/plain' }),
+    headers: new Headers({
+      'content-type': text === undefined ? 'application/json' : 'text/plain',
+    }),
     text: body,
     isJson: text === undefined,
     json: text === undefined ? json : undefined,
@@ -180,13 +182,17 @@ describe('readRequiredClaims', () => {
         const text = JSON.stringify(claims)
         expect(text).not.toContain(SECRET)
         expect(text.length).toBeLessThan(64 * 1024)
-        for (const claim of claims ?? []) expect(Object.getPrototypeOf(claim)).toBe(Object.prototype)
+        for (const claim of claims ?? [])
+          expect(Object.getPrototypeOf(claim)).toBe(Object.prototype)
       }),
     )
   })
 
   it('keeps 32 KiB of strings at most, however much the AS sends', () => {
-    const huge = Array.from({ length: 50 }, () => ({ name: 'x'.repeat(5000), extra: ['y'.repeat(900)] }))
+    const huge = Array.from({ length: 50 }, () => ({
+      name: 'x'.repeat(5000),
+      extra: ['y'.repeat(900)],
+    }))
     const text = JSON.stringify(readRequiredClaims(huge, (t) => t))
     expect(text.length).toBeLessThan(40 * 1024)
   })
@@ -287,7 +293,12 @@ describe('nextHop', () => {
   })
 
   it('refuses any scheme but http(s)', () => {
-    for (const location of ['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'http://[']) {
+    for (const location of [
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'file:///etc/passwd',
+      'http://[',
+    ]) {
       expect(() => nextHop(hop('GET', false), 302, location)).toThrow(TypeError)
     }
   })

@@ -125,7 +125,12 @@ describe('createUmaFetch: the challenge answered', () => {
       },
     })(`${RS}/photos/1`)
     expect(seen).toEqual([
-      { asUri: AS, ticket: 'ticket-1', requiredClaims: undefined, signal: expect.any(AbortSignal) },
+      {
+        asUri: AS,
+        ticket: 'ticket-1',
+        requiredClaims: undefined,
+        signal: expect.any(AbortSignal) as unknown,
+      },
     ])
     const form = world.tokenCalls[0]?.form
     expect(form?.get('claim_token')).toBe('claims-jwt')

@@ -51,8 +51,9 @@ const callsTo = (path: string) => calls.filter((c) => new URL(c.url).pathname.en
 const server = setupServer(
   http.get(`${CAS}/.well-known/uma-configuration`, () => HttpResponse.json(casDiscovery)),
   http.get(`${CAS}/.well-known/uma2-configuration`, () => new HttpResponse(null, { status: 404 })),
-  http.get('https://cas.example/.well-known/uma2-configuration/cas/oauth2.0', () =>
-    new HttpResponse(null, { status: 404 }),
+  http.get(
+    'https://cas.example/.well-known/uma2-configuration/cas/oauth2.0',
+    () => new HttpResponse(null, { status: 404 }),
   ),
   http.post(`${CAS}/accessToken`, async ({ request }) => {
     const call = await record(request)
@@ -60,7 +61,10 @@ const server = setupServer(
   }),
   http.post(`${CAS}/rptAuthzRequest`, async ({ request }) => {
     const call = await record(request)
-    return rptAnswer(JSON.parse(call.body) as Record<string, string>, callsTo('/rptAuthzRequest').length)
+    return rptAnswer(
+      JSON.parse(call.body) as Record<string, string>,
+      callsTo('/rptAuthzRequest').length,
+    )
   }),
   http.get(`${SOLID}/.well-known/uma2-configuration`, () =>
     HttpResponse.json({ issuer: SOLID, token_endpoint: `${SOLID}/token` }),
@@ -231,9 +235,7 @@ describe('Apereo CAS: the JSON RPT request', () => {
 
   it('uses an rpt_endpoint set by hand, with no discovery', async () => {
     granting()
-    server.use(
-      http.get(`${CAS}/.well-known/uma-configuration`, () => HttpResponse.error()),
-    )
+    server.use(http.get(`${CAS}/.well-known/uma-configuration`, () => HttpResponse.error()))
     const res = await make({
       metadata: {
         [CAS]: { token_endpoint: `${CAS}/accessToken`, rpt_endpoint: `${CAS}/rptAuthzRequest` },
@@ -251,7 +253,10 @@ describe('Apereo CAS: the JSON RPT request', () => {
 
 const solidlab = (name: string) =>
   JSON.parse(
-    readFileSync(new URL(`../../../test/fixtures/solidlab-uma/${name}.json`, import.meta.url), 'utf8'),
+    readFileSync(
+      new URL(`../../../test/fixtures/solidlab-uma/${name}.json`, import.meta.url),
+      'utf8',
+    ),
   ) as { response: { status: number; headers: Record<string, string>; body: unknown } }
 
 const replay = (name: string) => {
