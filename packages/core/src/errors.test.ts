@@ -56,7 +56,7 @@ describe('UmaError', () => {
     const err = new UmaError('need_info', 'claims needed', { ticket: 'ticket-secret-value' })
     expect(err.ticket).toBe('ticket-secret-value')
     expect(inspect(err)).not.toContain('ticket-secret-value')
-    expect(JSON.stringify({ ...err })).not.toContain('ticket-secret-value')
+    expect(Object.keys(err)).not.toContain('ticket')
   })
 
   it('always has status 500 and expose false, so a framework never answers with the AS status', () => {
