@@ -17,6 +17,8 @@ import {
   casPlainError,
   casRpt,
 } from './cas-fixtures.js'
+import { cas, wso2 } from './readme-vendors.js'
+import { currentUserIdToken } from './session.js'
 
 const RS = 'https://rs.example'
 const SOLID = 'https://solid.example/uma'
@@ -233,15 +235,12 @@ describe('Apereo CAS: the JSON RPT request', () => {
     expect(callsTo('/rptAuthzRequest')).toHaveLength(0)
   })
 
-  it('uses an rpt_endpoint set by hand, with no discovery', async () => {
+  it('uses an rpt_endpoint set by hand (the README’s options), with no discovery', async () => {
     granting()
     server.use(http.get(`${CAS}/.well-known/uma-configuration`, () => HttpResponse.error()))
-    const res = await make({
-      metadata: {
-        [CAS]: { token_endpoint: `${CAS}/accessToken`, rpt_endpoint: `${CAS}/rptAuthzRequest` },
-      },
-    })(`${RS}/photos/1`)
+    const res = await createUmaFetch({ ...cas, clientSecret: 'cas-secret' })(`${RS}/photos/1`)
     expect(res.status).toBe(200)
+    expect(callsTo('/rptAuthzRequest')).toHaveLength(1)
   })
 
   it('refuses an rpt_endpoint set by hand over plain http', () => {
@@ -307,24 +306,6 @@ describe('SolidLab UMA: recorded answers', () => {
 })
 
 describe('WSO2 Identity Server: metadata by hand', () => {
-  // README: WSO2
-  const wso2 = {
-    trustedIssuers: ['https://wso2.example:9443/oauth2/token'],
-    clientId: 'photo-app',
-    clientSecret: process.env.WSO2_CLIENT_SECRET ?? 'wso2-secret',
-    metadata: {
-      'https://wso2.example:9443/oauth2/token': {
-        token_endpoint: 'https://wso2.example:9443/oauth2/token',
-      },
-    },
-    // WSO2's grant requires a claim token: the requesting party's OIDC ID token
-    claims: () => ({
-      claim_token: idTokenOf(currentUser()),
-      claim_token_format: ID_TOKEN_CLAIM_FORMAT,
-    }),
-  }
-  // README end
-
   beforeEach(() => {
     asUri = WSO2
   })
@@ -339,9 +320,11 @@ describe('WSO2 Identity Server: metadata by hand', () => {
         refresh_token: 'wso2-refresh',
       })
     }
-    expect((await createUmaFetch(wso2)(`${RS}/photos/1`)).status).toBe(200)
+    expect(
+      (await createUmaFetch({ ...wso2, clientSecret: 'wso2-secret' })(`${RS}/photos/1`)).status,
+    ).toBe(200)
     const form = new URLSearchParams(callsTo('/oauth2/token')[0]?.body)
-    expect(form.get('claim_token')).toBe(idTokenOf(currentUser()))
+    expect(form.get('claim_token')).toBe(currentUserIdToken())
     expect(form.get('claim_token_format')).toBe(ID_TOKEN_CLAIM_FORMAT)
     expect(callsTo('/oauth2/token')[0]?.authorization).toMatch(/^Basic /)
   })
@@ -357,7 +340,9 @@ describe('WSO2 Identity Server: metadata by hand', () => {
           },
         },
       )
-    const err = await rejection(createUmaFetch(wso2)(`${RS}/photos/1`))
+    const err = await rejection(
+      createUmaFetch({ ...wso2, clientSecret: 'wso2-secret' })(`${RS}/photos/1`),
+    )
     expect(err.code).toBe('invalid_grant')
     expect(err.errorDescription).toBe(
       'Failed validation for the permission ticket for the given user.',
@@ -365,12 +350,3 @@ describe('WSO2 Identity Server: metadata by hand', () => {
     expect(callsTo('/oauth2/token')).toHaveLength(2)
   })
 })
-
-function currentUser(): string {
-  return 'bob'
-}
-
-function idTokenOf(user: string): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  return `${part({ alg: 'RS256' })}.${part({ sub: user, iss: 'https://idp.example' })}.signature`
-}
