@@ -166,8 +166,15 @@ class UmaHandler implements Dispatcher.DispatchHandler {
  * @param options - the options of `createUmaFetch` (its `fetch` is used for AS calls only)
  * @returns the interceptor, for `dispatcher.compose(umaInterceptor(options))`
  * @throws {TypeError} for bad options
+ * Compose it before undici's redirect interceptor (`compose(umaInterceptor(o),
+ * interceptors.redirect())`) so that it sees each hop; composed after it, a challenge from
+ * another origin than the one asked is returned untouched.
+ *
  * @example
  * ```ts
+ * import { umaInterceptor } from '@uma-kit/client'
+ * import { Agent, request } from 'undici'
+ *
  * const dispatcher = new Agent().compose(umaInterceptor({ trustedIssuers, clientId, clientSecret }))
  * const { statusCode } = await request('https://photos.example/photos/1', { dispatcher })
  * ```
