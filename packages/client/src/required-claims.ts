@@ -9,7 +9,7 @@ import { isJsonObject, type JsonObject, type Redactor } from '@uma-kit/core/inte
 /** Most required claims read from one answer. */
 export const MAX_REQUIRED_CLAIMS = 50
 /** Characters of strings kept from one answer's claims, all of them together. */
-export const REQUIRED_CLAIMS_BUDGET = 32 * 1024
+export const REQUIRED_CLAIMS_BUDGET: number = 32 * 1024
 /** Most members kept per claim, and entries per array. */
 const MAX_MEMBERS = 20
 /** Deepest nesting kept inside an unknown member. */

@@ -10,7 +10,7 @@ import { abortable } from './abort.js'
 import { shownUrl } from './shown.js'
 
 /** Largest metadata document read. */
-export const MAX_RESOURCE_METADATA_BYTES = 64 * 1024
+export const MAX_RESOURCE_METADATA_BYTES: number = 64 * 1024
 /** Most `authorization_servers` entries read. */
 const MAX_SERVERS = 100
 /** Longest a document is kept, whatever its `Cache-Control` says. */
