@@ -186,14 +186,10 @@ export function umaInterceptor(options: UmaFetchOptions): Dispatcher.DispatcherC
       const url = urlOf(opts)
       if (url === undefined) return dispatch(opts, handler)
       if (engine.party.requestingPartyToken === undefined) {
-        return start(engine, dispatch, opts, handler, url, {
-          key: '',
-          token: undefined,
-          claims: engine.party.claims,
-        })
+        return start(engine, dispatch, opts, handler, url, engine.party.self)
       }
       // the party is keyed by its token's hash: it has to be asked for before the first send
-      resolveParty(engine.party).then(
+      Promise.resolve(resolveParty(engine.party)).then(
         (party) => start(engine, dispatch, opts, handler, url, party),
         (err: unknown) => {
           fail(handler, err)

@@ -23,6 +23,8 @@ export interface Party {
   readonly id: string
   readonly requestingPartyToken: RequestingPartyToken | undefined
   readonly claims: ClaimsCallback | undefined
+  /** The party as a call sees it where it has no token to ask for. */
+  readonly self: CallParty
 }
 
 /** A party as one call sees it: the key of its tokens and the bearer token it goes with. */
@@ -50,11 +52,7 @@ const hash = (value: string) => createHash('sha256').update(value).digest('base6
  * @returns the party
  */
 export function defaultParty(options: ResolvedClientOptions): Party {
-  return {
-    id: '',
-    requestingPartyToken: options.requestingPartyToken,
-    claims: options.claims,
-  }
+  return makeParty('', options.requestingPartyToken, options.claims)
 }
 
 /**
@@ -92,11 +90,20 @@ export function namedParty(
       )
     }
   }
-  return {
-    id: `p:${hash(key)}`,
-    requestingPartyToken: given.requestingPartyToken ?? options.requestingPartyToken,
-    claims: given.claims ?? options.claims,
-  }
+  return makeParty(
+    `p:${hash(key)}`,
+    given.requestingPartyToken ?? options.requestingPartyToken,
+    given.claims ?? options.claims,
+  )
+}
+
+function makeParty(
+  id: string,
+  requestingPartyToken: RequestingPartyToken | undefined,
+  claims: ClaimsCallback | undefined,
+): Party {
+  const self: CallParty = Object.freeze({ key: id, token: undefined, claims })
+  return Object.freeze({ id, requestingPartyToken, claims, self })
 }
 
 /**
@@ -106,13 +113,16 @@ export function namedParty(
  *
  * @param party - the configured party
  * @param signal - the caller's cancellation
- * @returns the party for this call
+ * @returns the party for this call, at once where there is no token to ask for
  * @throws {UmaError} `invalid_request` for a token that cannot be sent in a header
  */
-export async function resolveParty(party: Party, signal?: AbortSignal): Promise<CallParty> {
-  const token = await partyToken(party.requestingPartyToken, signal)
-  const key = party.id !== '' || token === undefined ? party.id : `t:${hash(token)}`
-  return { key, token, claims: party.claims }
+export function resolveParty(party: Party, signal?: AbortSignal): CallParty | Promise<CallParty> {
+  // most calls have no token to ask for: no promise for them
+  if (party.requestingPartyToken === undefined) return party.self
+  return partyToken(party.requestingPartyToken, signal).then((token) => {
+    const key = party.id !== '' || token === undefined ? party.id : `t:${hash(token)}`
+    return { key, token, claims: party.claims }
+  })
 }
 
 async function partyToken(

@@ -72,9 +72,11 @@ export interface Forced {
 }
 
 function heldFor(engine: UmaEngine, party: CallParty, hop: Hop): string | undefined {
-  // a request with its own Authorization is sent as it is; an RPT never travels in clear text
-  if (hop.callerAuthorization || !isHttpsOrLoopback(hop.url)) return undefined
-  return engine.store.held(party.key, hop.url)
+  // a request with its own Authorization is sent as it is
+  if (hop.callerAuthorization) return undefined
+  const rpt = engine.store.held(party.key, hop.url)
+  // an RPT never travels in clear text
+  return rpt !== undefined && isHttpsOrLoopback(hop.url) ? rpt : undefined
 }
 
 /**
@@ -104,8 +106,11 @@ export async function follow(
       hop.url.href,
       request.init(hop, rpt, mode === 'follow' ? 'manual' : mode),
     )
-    const location = response.headers.get('location')
-    if (mode !== 'follow' || !REDIRECT_STATUSES.has(response.status) || location === null) {
+    const location =
+      mode === 'follow' && REDIRECT_STATUSES.has(response.status)
+        ? response.headers.get('location')
+        : null
+    if (location === null) {
       // a retry starts where the redirects ended: it answers a redirected request too
       if (hop !== request.first) markRedirected(response)
       return { response, hop, rpt }

@@ -159,6 +159,7 @@ function prepared(
   delete base.method
   delete base.redirect
   if (base.signal === null) delete base.signal
+  let plainFirst: RequestInit | undefined
   const first: Hop = {
     url,
     method,
@@ -172,6 +173,17 @@ function prepared(
     replayable: 'bytes' in read,
     first,
     init(hop, rpt, redirect) {
+      if (rpt === undefined && hop === first && redirect === 'manual') {
+        // fetch changes nothing it is given, so every first send without an RPT shares one init
+        plainFirst ??= {
+          ...base,
+          ...(asGiven ?? { headers }),
+          method,
+          redirect,
+          ...bodyOf(first.body),
+        }
+        return plainFirst
+      }
       const sendHeaders =
         rpt === undefined && hop === first && asGiven !== undefined
           ? asGiven

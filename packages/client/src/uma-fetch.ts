@@ -62,7 +62,8 @@ async function partyFetch(
   init?: RequestInit,
 ): Promise<Response> {
   const request = await prepareRequest(input, init, engine.options.maxReplayBytes)
-  const party = await resolveParty(configured, request.signal)
+  const resolved = resolveParty(configured, request.signal)
+  const party = resolved instanceof Promise ? await resolved : resolved
   if (!request.replayable) {
     const { url } = request.first
     const rpt =
@@ -72,6 +73,8 @@ async function partyFetch(
     return engine.options.fetch(url.href, request.once(rpt))
   }
   const first = await follow(engine, party, request, request.first)
+  // most responses carry no challenge: no further step for them
+  if (umaChallengeOf(first.response) === undefined) return first.response
   return answerChallenge(engine, party, request, first)
 }
 
