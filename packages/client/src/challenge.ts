@@ -1,7 +1,37 @@
 /**
- * @module Which responses carry a UMA challenge the client answers.
+ * @module Which responses carry a UMA challenge the client answers, and what it reads from it.
  */
-import { parseUmaChallenge, type UmaChallenge } from '@uma-kit/core'
+import { parseAuthChallenges } from '@uma-kit/core/internal'
+
+/** A UMA challenge as the client uses it. */
+export interface ClientChallenge {
+  readonly asUri: string
+  readonly ticket: string
+  /** RFC 9728 §5.1: where the resource server's metadata is, as the challenge gave it. */
+  readonly resourceMetadata?: string
+}
+
+/**
+ * Reads the UMA challenge of a `WWW-Authenticate` value: the first `UMA` challenge with a
+ * non-empty `as_uri` and `ticket`, as `parseUmaChallenge` picks it, with its
+ * `resource_metadata`. Never throws.
+ *
+ * @param header - the field value
+ * @returns the challenge, or `undefined`
+ */
+export function readChallenge(header: string | null | undefined): ClientChallenge | undefined {
+  for (const { scheme, params } of parseAuthChallenges(header)) {
+    if (scheme.toLowerCase() !== 'uma') continue
+    const asUri = params.as_uri
+    const ticket = params.ticket
+    if (asUri === undefined || asUri === '' || ticket === undefined || ticket === '') continue
+    const resourceMetadata = params.resource_metadata
+    return resourceMetadata === undefined || resourceMetadata === ''
+      ? { asUri, ticket }
+      : { asUri, ticket, resourceMetadata }
+  }
+  return undefined
+}
 
 /**
  * The UMA challenge of a 401, or of a 403 (UMA 1.0 resource servers such as Gluu's uma-rs send
@@ -10,9 +40,9 @@ import { parseUmaChallenge, type UmaChallenge } from '@uma-kit/core'
  * @param response - a resource server's response
  * @returns the challenge, or `undefined` for any other response
  */
-export function umaChallengeOf(response: Response): UmaChallenge | undefined {
+export function umaChallengeOf(response: Response): ClientChallenge | undefined {
   if (response.status !== 401 && response.status !== 403) return undefined
-  return parseUmaChallenge(response.headers.get('www-authenticate'))
+  return readChallenge(response.headers.get('www-authenticate'))
 }
 
 /**

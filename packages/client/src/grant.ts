@@ -1,26 +1,28 @@
 /**
- * @module The uma-ticket grant request (UMA Grant §3.3.1): oauth4webapi writes it, uma-kit reads
- * the answer leniently.
+ * @module The uma-ticket grant request (UMA Grant §3.3.1): oauth4webapi writes the form for the
+ * token endpoint, or, for an AS whose metadata names an `rpt_endpoint` (CAS), the JSON RPT
+ * request goes there; either answer is read by `readGrantResponse`.
  */
-import {
-  UMA_TICKET_GRANT,
-  UmaError,
-  type DiscoveryCache,
-  type UmaServerMetadata,
-} from '@uma-kit/core'
+import { UMA_TICKET_GRANT, type DiscoveryCache, type UmaServerMetadata } from '@uma-kit/core'
 import { bearerClientAuth, callOAuthEndpoint, resolveMetadata } from '@uma-kit/core/internal'
+import { abortable } from './abort.js'
+import { createAatSource, sendCasRptRequest } from './cas.js'
 import { readGrantResponse, type GrantedRpt } from './grant-response.js'
 import type { ClaimToken, ResolvedClientOptions } from './options.js'
 
 /** One grant request's parameters. */
 export interface GrantRequest {
   /** The trusted, normalised issuer. */
-  issuer: string
-  ticket: string
-  rpt?: string | undefined
-  pct?: string | undefined
-  claimToken?: ClaimToken | undefined
-  scope?: string | undefined
+  readonly issuer: string
+  readonly ticket: string
+  readonly rpt?: string | undefined
+  readonly pct?: string | undefined
+  readonly claimToken?: ClaimToken | undefined
+  readonly scope?: string | undefined
+  /** The requesting party's token, sent as bearer in place of client authentication. */
+  readonly partyToken?: string | undefined
+  /** The caller's cancellation. */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** Talks to the token endpoints of the trusted issuers. */
@@ -30,13 +32,18 @@ export interface GrantClient {
    *
    * @param issuer - a trusted, normalised issuer
    * @param needed - the members about to be used
+   * @param signal - the caller's cancellation (discovery itself is shared, and not cancelled)
    * @returns the metadata
    */
-  metadata(issuer: string, needed?: readonly string[]): Promise<UmaServerMetadata>
+  metadata(
+    issuer: string,
+    needed?: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<UmaServerMetadata>
   /**
    * Makes one uma-ticket grant request.
    *
-   * @param request - ticket, RPT, PCT, claims, scope
+   * @param request - ticket, RPT, PCT, claims, scope, the party's token, the signal
    * @returns the RPT granted
    * @throws {UmaError} with the outcome's code
    */
@@ -54,13 +61,31 @@ export function createGrantClient(
   options: ResolvedClientOptions,
   discovery: DiscoveryCache,
 ): GrantClient {
-  const metadata = (issuer: string, needed: readonly string[] = ['token_endpoint']) =>
-    resolveMetadata(issuer, options.metadata.get(issuer), needed, discovery)
+  const aats = createAatSource(options)
+  const metadata: GrantClient['metadata'] = (issuer, needed = ['token_endpoint'], signal) =>
+    abortable(resolveMetadata(issuer, options.metadata.get(issuer), needed, discovery), signal)
+
+  async function casRequest(as: UmaServerMetadata, endpoint: string, request: GrantRequest) {
+    const aat = request.partyToken ?? (await aats.get(as, request.signal))
+    const response = await sendCasRptRequest(endpoint, request, aat, options, request.signal)
+    if (request.partyToken === undefined && response.status >= 400) aats.forget(as.issuer)
+    return response
+  }
 
   return {
     metadata,
     async request(request) {
-      const as = await metadata(request.issuer)
+      const manual = options.metadata.get(request.issuer)
+      const needed = typeof manual?.rpt_endpoint === 'string' ? ['rpt_endpoint'] : undefined
+      const as = await metadata(request.issuer, needed, request.signal)
+      const rptEndpoint = as.rpt_endpoint
+      if (typeof rptEndpoint === 'string' && rptEndpoint !== '') {
+        const response = await casRequest(as, rptEndpoint, request)
+        return readGrantResponse(response, as, {
+          endpoint: rptEndpoint,
+          clientId: options.clientId,
+        })
+      }
       const params: Record<string, string> = { ticket: request.ticket }
       if (request.rpt !== undefined) params.rpt = request.rpt
       if (request.pct !== undefined) params.pct = request.pct
@@ -70,40 +95,30 @@ export function createGrantClient(
       }
       const scope = request.scope ?? options.scope
       if (scope !== undefined) params.scope = scope
-      const partyToken = await requestingPartyToken(options)
       const response = await callOAuthEndpoint(
         as,
         {
           clientId: options.clientId,
           // Keycloak identifies the requesting party by its bearer token; one Authorization only
-          clientAuth: partyToken === undefined ? options.clientAuth : bearerClientAuth(partyToken),
+          clientAuth:
+            request.partyToken === undefined
+              ? options.clientAuth
+              : bearerClientAuth(request.partyToken),
           timeoutMs: options.timeoutMs,
           fetch: options.fetch,
+          signal: request.signal,
         },
         'UMA grant request',
         { kind: 'grant', grantType: UMA_TICKET_GRANT, parameters: params },
-      )
-      const sensitive = [
-        ...options.sensitive,
-        ...[
-          request.ticket,
-          request.rpt,
-          request.pct,
-          request.claimToken?.claim_token,
-          partyToken,
-        ].filter((value): value is string => value !== undefined),
-      ]
-      return readGrantResponse(response, as, sensitive)
+      ).catch((err: unknown) => {
+        // core's callOAuthEndpoint reports the caller's abort as invalid_client: the reason wins
+        if (request.signal?.aborted === true) throw request.signal.reason
+        throw err
+      })
+      return readGrantResponse(response, as, {
+        endpoint: as.token_endpoint,
+        clientId: options.clientId,
+      })
     },
   }
-}
-
-async function requestingPartyToken(options: ResolvedClientOptions): Promise<string | undefined> {
-  if (options.requestingPartyToken === undefined) return undefined
-  const token = await options.requestingPartyToken()
-  if (token === undefined || token === '') return undefined
-  if (typeof token !== 'string' || /[\s"\\]/.test(token) || token.length > 16_384) {
-    throw new UmaError('invalid_request', 'options.requestingPartyToken() gave an unusable token')
-  }
-  return token
 }

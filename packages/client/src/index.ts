@@ -3,7 +3,7 @@
  * RPT with the uma-ticket grant), a client for code that handles the challenge itself, and an
  * undici interceptor.
  */
-export { createUmaFetch } from './uma-fetch.js'
+export { createUmaFetch, type UmaFetch } from './uma-fetch.js'
 export {
   createUmaClient,
   type UmaClient,
@@ -12,7 +12,15 @@ export {
   type ClaimsInteractionInput,
 } from './uma-client.js'
 export { umaInterceptor } from './interceptor.js'
-export type { UmaFetchOptions, ClaimsContext, ClaimToken } from './options.js'
+export type {
+  UmaFetchOptions,
+  ClaimsContext,
+  ClaimToken,
+  ClaimsCallback,
+  RequestingPartyToken,
+  ResourceMetadataMode,
+} from './options.js'
+export type { PartyOptions } from './party.js'
 export {
   UmaError,
   isUmaError,

@@ -3,139 +3,70 @@
  * so `undici.request`, `undici.fetch` and anything else on that dispatcher answer UMA challenges.
  */
 import { Readable } from 'node:stream'
-import { parseUmaChallenge, type UmaChallenge } from '@uma-kit/core'
+import { UmaError } from '@uma-kit/core'
+import { isHttpsOrLoopback } from '@uma-kit/core/internal'
 import type { Dispatcher } from 'undici'
+import { readChallenge, type ClientChallenge } from './challenge.js'
 import { createEngine, isStaleTicket, type UmaEngine } from './engine.js'
+import {
+  DETACHED,
+  bufferBody,
+  isIterableBody,
+  isReplayable,
+  toRecord,
+  urlOf,
+  withRpt,
+} from './interceptor-request.js'
 import type { UmaFetchOptions } from './options.js'
-
-type Headers = Dispatcher.DispatchOptions['headers']
-type HeaderRecord = Record<string, string | string[]>
-
-/** Copies any of undici's header forms into a record with lower-case names. */
-function toRecord(headers: Headers): HeaderRecord {
-  const out: HeaderRecord = {}
-  if (headers === undefined || headers === null) return out
-  const add = (name: string, value: string | string[] | undefined) => {
-    if (value !== undefined) out[name.toLowerCase()] = value
-  }
-  if (Array.isArray(headers)) {
-    for (let i = 0; i + 1 < headers.length; i += 2) add(String(headers[i]), String(headers[i + 1]))
-  } else if (Symbol.iterator in headers) {
-    for (const [name, value] of headers as Iterable<[string, string | string[] | undefined]>) {
-      add(name, value)
-    }
-  } else {
-    for (const [name, value] of Object.entries(headers)) add(name, value)
-  }
-  return out
-}
-
-function withRpt(headers: Headers, rpt: string): HeaderRecord {
-  return { ...toRecord(headers), authorization: `Bearer ${rpt}` }
-}
-
-function originOf(opts: Dispatcher.DispatchOptions): string | undefined {
-  try {
-    return opts.origin === undefined ? undefined : new URL(opts.origin).origin
-  } catch {
-    return undefined
-  }
-}
-
-/** Bodies undici can send twice unchanged. */
-function isReplayable(body: Dispatcher.DispatchOptions['body']): boolean {
-  return (
-    body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array
-  )
-}
-
-type ChunkSource = AsyncIterable<Uint8Array | string>
-
-/** Streams and async iterables (what `undici.fetch` sends a request body as). */
-function isIterableBody(body: unknown): body is ChunkSource {
-  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body
-}
-
-const toBuffer = (chunk: Uint8Array | string): Buffer => Buffer.from(chunk)
-
-/**
- * Reads an iterable body up to `limit` bytes. Past the limit it gives back an iterable of what
- * was read and then the rest, so the request can still be sent once.
- */
-async function bufferBody(
-  body: ChunkSource,
-  limit: number,
-): Promise<{ bytes: Buffer } | { rest: AsyncIterable<Buffer> }> {
-  const iterator = body[Symbol.asyncIterator]()
-  const chunks: Buffer[] = []
-  let size = 0
-  for (;;) {
-    const next = await iterator.next()
-    if (next.done === true) return { bytes: Buffer.concat(chunks) }
-    const chunk = toBuffer(next.value)
-    chunks.push(chunk)
-    size += chunk.byteLength
-    if (size > limit) {
-      return {
-        rest: (async function* rest() {
-          yield* chunks
-          for (let more = await iterator.next(); more.done !== true; more = await iterator.next()) {
-            yield toBuffer(more.value)
-          }
-        })(),
-      }
-    }
-  }
-}
-
-/** For reporting a failure that happened before undici handed out a controller. */
-const DETACHED: Dispatcher.DispatchController = {
-  aborted: false,
-  paused: false,
-  reason: null,
-  abort: () => undefined,
-  pause: () => undefined,
-  resume: () => undefined,
-}
+import { resolveParty, type CallParty } from './party.js'
+import { shownUrl } from './shown.js'
 
 function challengeOf(
   statusCode: number,
   headers: Record<string, unknown>,
-): UmaChallenge | undefined {
+): ClientChallenge | undefined {
   if (statusCode !== 401 && statusCode !== 403) return undefined
   const field = headers['www-authenticate']
   const value = Array.isArray(field) ? field.join(', ') : field
-  return typeof value === 'string' ? parseUmaChallenge(value) : undefined
+  return typeof value === 'string' ? readChallenge(value) : undefined
+}
+
+/** The URL undici's redirect interceptor last went to, where it sits below this one. */
+function lastHop(context: unknown): URL | undefined {
+  if (typeof context !== 'object' || context === null) return undefined
+  const history = (context as { history?: unknown }).history
+  if (!Array.isArray(history)) return undefined
+  const last: unknown = history[history.length - 1]
+  return last instanceof URL ? last : undefined
 }
 
 type Stage = 'first' | 'refetch' | 'final'
 
+/** One request as the interceptor handles it. */
+interface Call {
+  readonly engine: UmaEngine
+  readonly dispatch: Dispatcher.Dispatch
+  readonly opts: Dispatcher.DispatchOptions
+  readonly url: URL
+  readonly party: CallParty
+}
+
 /** Watches one request: swallows the challenge response, gets an RPT, sends the request again. */
 class UmaHandler implements Dispatcher.DispatchHandler {
   #stage: Stage = 'first'
-  #challenge: UmaChallenge | undefined
+  #challenge: ClientChallenge | undefined
+  #context: unknown
 
-  private readonly engine: UmaEngine
-  private readonly dispatch: Dispatcher.Dispatch
-  private readonly opts: Dispatcher.DispatchOptions
-  private readonly origin: string
+  private readonly call: Call
   private readonly handler: Dispatcher.DispatchHandler
 
-  constructor(
-    engine: UmaEngine,
-    dispatch: Dispatcher.Dispatch,
-    opts: Dispatcher.DispatchOptions,
-    origin: string,
-    handler: Dispatcher.DispatchHandler,
-  ) {
-    this.engine = engine
-    this.dispatch = dispatch
-    this.opts = opts
-    this.origin = origin
+  constructor(call: Call, handler: Dispatcher.DispatchHandler) {
+    this.call = call
     this.handler = handler
   }
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.#context = context
     this.handler.onRequestStart?.(controller, context)
   }
 
@@ -155,13 +86,23 @@ class UmaHandler implements Dispatcher.DispatchHandler {
     statusMessage?: string,
   ): void {
     this.#challenge = this.#stage === 'final' ? undefined : challengeOf(statusCode, headers)
+    // a redirect interceptor below this one went to another origin: a challenge from there
+    // cannot be answered here without sending that origin's RPT to this one, so it is not
+    const hop = lastHop(this.#context)
+    if (hop !== undefined && hop.origin !== this.call.url.origin) this.#challenge = undefined
     if (this.#challenge === undefined) {
       this.#stage = 'final'
       this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
       return
     }
+    if (!isHttpsOrLoopback(this.call.url)) {
+      throw new UmaError(
+        'insecure_endpoint',
+        `${shownUrl(this.call.url)} challenged, but an RPT for it would travel in clear text (plain http is allowed on loopback only)`,
+      )
+    }
     // an untrusted as_uri fails the request here, before anything is sent to that server
-    this.engine.trust(this.#challenge.asUri)
+    this.call.engine.trust(this.#challenge.asUri, this.call.url.origin)
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -178,21 +119,21 @@ class UmaHandler implements Dispatcher.DispatchHandler {
       return
     }
     this.#challenge = undefined
+    const { engine, dispatch, opts, url, party } = this.call
     this.#obtain(challenge).then(
       (rpt) => {
         this.#stage = 'final'
-        this.dispatch({ ...this.opts, headers: withRpt(this.opts.headers, rpt) }, this)
+        dispatch({ ...opts, headers: withRpt(opts.headers, rpt) }, this)
       },
       (err: unknown) => {
         if (this.#stage === 'first' && isStaleTicket(err)) {
           // the ticket was spent or expired: the resource server hands out a fresh one, once
           this.#stage = 'refetch'
-          const held = this.engine.store.get(this.engine.trust(challenge.asUri), this.origin)
-          const opts =
-            held === undefined
-              ? this.opts
-              : { ...this.opts, headers: withRpt(this.opts.headers, held) }
-          this.dispatch(opts, this)
+          const held = engine.store.held(party.key, url)
+          dispatch(
+            held === undefined ? opts : { ...opts, headers: withRpt(opts.headers, held) },
+            this,
+          )
           return
         }
         this.handler.onResponseError?.(
@@ -207,9 +148,12 @@ class UmaHandler implements Dispatcher.DispatchHandler {
     this.handler.onResponseError?.(controller, error)
   }
 
-  async #obtain(challenge: UmaChallenge): Promise<string> {
-    const issuer = this.engine.trust(challenge.asUri)
-    return (await this.engine.exchange(issuer, this.origin, challenge.ticket)).rpt
+  async #obtain(challenge: ClientChallenge): Promise<string> {
+    const { engine, url, party } = this.call
+    const issuer = await engine.checkChallenge(challenge, url)
+    engine.store.learn(url, issuer)
+    const exchange = { issuer, origin: url.origin, ticket: challenge.ticket, party }
+    return (await engine.exchange(exchange)).rpt
   }
 }
 
@@ -222,8 +166,15 @@ class UmaHandler implements Dispatcher.DispatchHandler {
  * @param options - the options of `createUmaFetch` (its `fetch` is used for AS calls only)
  * @returns the interceptor, for `dispatcher.compose(umaInterceptor(options))`
  * @throws {TypeError} for bad options
+ * Compose it before undici's redirect interceptor (`compose(umaInterceptor(o),
+ * interceptors.redirect())`) so that it sees each hop; composed after it, a challenge from
+ * another origin than the one asked is returned untouched.
+ *
  * @example
  * ```ts
+ * import { umaInterceptor } from '@uma-kit/client'
+ * import { Agent, request } from 'undici'
+ *
  * const dispatcher = new Agent().compose(umaInterceptor({ trustedIssuers, clientId, clientSecret }))
  * const { statusCode } = await request('https://photos.example/photos/1', { dispatcher })
  * ```
@@ -232,35 +183,61 @@ export function umaInterceptor(options: UmaFetchOptions): Dispatcher.DispatcherC
   const engine = createEngine(options)
   return (dispatch) =>
     function dispatchWithUma(opts, handler) {
-      const origin = originOf(opts)
-      if (origin === undefined) return dispatch(opts, handler)
-      const callerAuthorization = 'authorization' in toRecord(opts.headers)
-      const held = callerAuthorization ? undefined : engine.store.find(origin)
-      const first =
-        held === undefined ? opts : { ...opts, headers: withRpt(opts.headers, held.rpt) }
-      if (isReplayable(opts.body)) {
-        return dispatch(first, new UmaHandler(engine, dispatch, opts, origin, handler))
+      const url = urlOf(opts)
+      if (url === undefined) return dispatch(opts, handler)
+      if (engine.party.requestingPartyToken === undefined) {
+        return start(engine, dispatch, opts, handler, url, engine.party.self)
       }
-      const body: unknown = opts.body
-      if (!isIterableBody(body)) return dispatch(first, handler)
-      // a streamed body is read into memory up to maxReplayBytes so the retry can carry it
-      bufferBody(body, engine.options.maxReplayBytes).then(
-        (read) => {
-          if ('bytes' in read) {
-            const replayable = { ...opts, body: read.bytes }
-            dispatch(
-              { ...first, body: read.bytes },
-              new UmaHandler(engine, dispatch, replayable, origin, handler),
-            )
-          } else {
-            dispatch({ ...first, body: Readable.from(read.rest) }, handler)
-          }
-        },
+      // the party is keyed by its token's hash: it has to be asked for before the first send
+      Promise.resolve(resolveParty(engine.party)).then(
+        (party) => start(engine, dispatch, opts, handler, url, party),
         (err: unknown) => {
-          const error = err instanceof Error ? err : new Error('the request body failed')
-          handler.onResponseError?.(DETACHED, error)
+          fail(handler, err)
         },
       )
       return true
     }
+}
+
+function fail(handler: Dispatcher.DispatchHandler, err: unknown): void {
+  handler.onResponseError?.(DETACHED, err instanceof Error ? err : new Error('the request failed'))
+}
+
+function start(
+  engine: UmaEngine,
+  dispatch: Dispatcher.Dispatch,
+  opts: Dispatcher.DispatchOptions,
+  handler: Dispatcher.DispatchHandler,
+  url: URL,
+  party: CallParty,
+): boolean {
+  const callerAuthorization = 'authorization' in toRecord(opts.headers)
+  const held =
+    callerAuthorization || !isHttpsOrLoopback(url) ? undefined : engine.store.held(party.key, url)
+  const first = held === undefined ? opts : { ...opts, headers: withRpt(opts.headers, held) }
+  const call = (replayable: Dispatcher.DispatchOptions): Call => ({
+    engine,
+    dispatch,
+    opts: replayable,
+    url,
+    party,
+  })
+  if (isReplayable(opts.body)) return dispatch(first, new UmaHandler(call(opts), handler))
+  const body: unknown = opts.body
+  if (!isIterableBody(body)) return dispatch(first, handler)
+  // a streamed body is read into memory up to maxReplayBytes so the retry can carry it
+  bufferBody(body, engine.options.maxReplayBytes).then(
+    (read) => {
+      if ('bytes' in read) {
+        const replayable = { ...opts, body: read.bytes }
+        dispatch({ ...first, body: read.bytes }, new UmaHandler(call(replayable), handler))
+      } else {
+        dispatch({ ...first, body: Readable.from(read.rest) }, handler)
+      }
+    },
+    (err: unknown) => {
+      fail(handler, err)
+    },
+  )
+  return true
 }

@@ -8,9 +8,9 @@ import {
   argumentError,
   checkManualMetadata,
   describeReceived,
-  isLoopbackUrl,
   noClientAuth,
   normalizeIssuer,
+  normalizeSecureIssuer,
   readOptions,
   resolveClientAuth,
 } from '@uma-kit/core/internal'
@@ -23,6 +23,8 @@ export interface ClaimsContext {
   ticket: string
   /** What the AS asked for in `need_info`; `undefined` before the first grant request. */
   requiredClaims?: RequiredClaim[] | undefined
+  /** Aborted when the caller's request is: stop gathering claims then. */
+  signal: AbortSignal
 }
 
 /** A pushed claim token (UMA Grant §3.3.1). */
@@ -31,37 +33,73 @@ export interface ClaimToken {
   claim_token_format: string
 }
 
+/** Gives the requesting party's token, sent as `Authorization: Bearer` on grant requests. */
+export type RequestingPartyToken = () => string | undefined | Promise<string | undefined>
+
+/** Gives the claims to push; see {@link UmaFetchOptions.claims}. */
+export type ClaimsCallback = (
+  ctx: ClaimsContext,
+) => ClaimToken | undefined | Promise<ClaimToken | undefined>
+
+/**
+ * What the client does with a challenge's `resource_metadata` (RFC 9728 §5.1):
+ * - `'verify'`: where the challenge names one, read the resource server's metadata (same origin as
+ *   the resource only) and refuse an `as_uri` that its `authorization_servers` does not list;
+ * - `'require'`: as `'verify'`, and refuse a challenge that names no metadata;
+ * - `'ignore'`: rely on `trustedIssuers` alone.
+ */
+export type ResourceMetadataMode = 'verify' | 'require' | 'ignore'
+
 /** Options of {@link createUmaFetch}, {@link createUmaClient} and {@link umaInterceptor}. */
 export interface UmaFetchOptions {
   /** `as_uri` values this client may talk to; nothing is sent to any other. Required. */
-  trustedIssuers: string[]
+  trustedIssuers: readonly string[]
   /** The client's registration at the AS. */
   clientId: string
   /** `client_secret_basic` at the token endpoint. */
   clientSecret?: string | undefined
-  /** openid-client's `ClientAuth` (`ClientSecretPost`, `PrivateKeyJwt`, `None`, ...). */
+  /** openid-client's or oauth4webapi's `ClientAuth` (`ClientSecretPost`, `PrivateKeyJwt`, `None`, ...). */
   clientAuth?: ClientAuth | undefined
-  /** The requesting party's token, sent as `Authorization: Bearer` on token requests (Keycloak). */
-  requestingPartyToken?: (() => Promise<string | undefined>) | undefined
+  /**
+   * The requesting party's token, sent as `Authorization: Bearer` on grant requests (Keycloak;
+   * CAS's AAT). With it, RPTs and PCTs are kept per token (by its SHA-256), so requests made for
+   * different users never share them.
+   */
+  requestingPartyToken?: RequestingPartyToken | undefined
   /**
    * Claims to push: called before the first grant request (`requiredClaims` undefined) and on
-   * each `need_info` (at most 3 rounds).
+   * each `need_info` (at most 3 rounds). May return a value or a promise.
    */
-  claims?: ((ctx: ClaimsContext) => Promise<ClaimToken | undefined>) | undefined
-  /** What to do with `request_submitted`: reject (default), or poll up to `pollMaxWaitMs`. */
+  claims?: ClaimsCallback | undefined
+  /**
+   * What to do with `request_submitted`: reject (default), or poll up to `pollMaxWaitMs`, at the
+   * AS's `interval` (at least 1 s) and at most 60 times.
+   * @default 'throw'
+   */
   onRequestSubmitted?: 'throw' | { pollMaxWaitMs: number } | undefined
   /** The RPT cache: `false` keeps no RPT between calls. @default { max: 1000 } */
   rptCache?: false | { max?: number } | undefined
   /** Bound on each call to the AS, in milliseconds. @default 5000 */
   timeoutMs?: number | undefined
-  /** Endpoints set by hand, per trusted issuer, for ASes with no discovery document. */
-  metadata?: Record<string, Partial<UmaServerMetadata>> | undefined
+  /**
+   * Endpoints set by hand, per trusted issuer, for ASes with no discovery document (WSO2). An
+   * `rpt_endpoint` here sends CAS's JSON RPT request there.
+   */
+  metadata?: Readonly<Record<string, Partial<UmaServerMetadata>>> | undefined
   /** The `fetch` used for resource and AS requests. @default globalThis.fetch */
   fetch?: typeof fetch | undefined
   /** Extra scopes asked for on every grant request (`scope`); only pre-registered ones count. */
-  scope?: string | string[] | undefined
+  scope?: string | readonly string[] | undefined
   /** Largest `ReadableStream` request body buffered for a replay. @default 1 MiB */
   maxReplayBytes?: number | undefined
+  /**
+   * RFC 9728: check a challenge's `as_uri` against the resource server's own metadata too, where
+   * the challenge points to it. On by default: the resource server chose to publish which ASes
+   * protect it, and reading that once per document (cached) costs one request, while it stops a
+   * forged or confused challenge from steering the client to another of its trusted ASes.
+   * @default 'verify'
+   */
+  resourceMetadata?: ResourceMetadataMode | undefined
 }
 
 /** The options after checking. */
@@ -69,8 +107,8 @@ export interface ResolvedClientOptions {
   readonly trustedIssuers: readonly string[]
   readonly clientId: string
   readonly clientAuth: ClientAuth
-  readonly requestingPartyToken: (() => Promise<string | undefined>) | undefined
-  readonly claims: ((ctx: ClaimsContext) => Promise<ClaimToken | undefined>) | undefined
+  readonly requestingPartyToken: RequestingPartyToken | undefined
+  readonly claims: ClaimsCallback | undefined
   readonly pollMaxWaitMs: number | undefined
   readonly rptCacheMax: number
   readonly timeoutMs: number
@@ -78,17 +116,17 @@ export interface ResolvedClientOptions {
   readonly fetch: typeof fetch
   readonly scope: string | undefined
   readonly maxReplayBytes: number
-  /** Values scrubbed from anything the AS echoes into an error (the client secret). */
-  readonly sensitive: readonly string[]
+  readonly resourceMetadata: ResourceMetadataMode
 }
 
 const DEFAULT_RPT_CACHE_MAX = 1000
 const DEFAULT_MAX_REPLAY_BYTES = 1024 * 1024
+const RESOURCE_METADATA_MODES: readonly string[] = ['verify', 'require', 'ignore']
 
 function fail(name: string, expected: string, value: unknown): never {
   throw argumentError(
     'ERR_INVALID_ARG_TYPE',
-    `options.${name} must be ${expected}, received ${describeReceived(value)}`,
+    `options${name === '' ? '' : `.${name}`} must be ${expected}, received ${describeReceived(value)}`,
   )
 }
 
@@ -104,31 +142,13 @@ function positiveNumber(name: string, value: unknown, fallback: number): number 
   return value
 }
 
-/**
- * Whether a URL may carry tokens or a browser: https, or plain http on a loopback address.
- *
- * @param url - an absolute URL
- * @returns whether it is acceptable
- */
-export function isHttpsOrLoopback(url: string | URL): boolean {
-  const { protocol } = typeof url === 'string' ? new URL(url) : url
-  return protocol === 'https:' || (protocol === 'http:' && isLoopbackUrl(url))
-}
-
 function readTrustedIssuers(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0) {
     fail('trustedIssuers', 'a non-empty array of issuer URLs', value)
   }
-  return value.map((issuer: unknown, i) => {
-    const normalized = normalizeIssuer(issuer, `options.trustedIssuers[${i}]`)
-    if (!isHttpsOrLoopback(normalized)) {
-      throw argumentError(
-        'ERR_INVALID_ARG_VALUE',
-        `options.trustedIssuers[${i}] must be https (plain http is allowed on loopback only)`,
-      )
-    }
-    return normalized
-  })
+  return value.map((issuer: unknown, i) =>
+    normalizeSecureIssuer(issuer, `options.trustedIssuers[${i}]`),
+  )
 }
 
 function readMetadata(
@@ -143,7 +163,7 @@ function readMetadata(
     if (!trusted.includes(key)) {
       throw argumentError(
         'ERR_INVALID_ARG_VALUE',
-        'options.metadata has an issuer that is not in options.trustedIssuers',
+        `options.metadata has the issuer ${key}, which is not in options.trustedIssuers`,
       )
     }
     out.set(key, checkManualMetadata(manual, `options.metadata["${key}"]`))
@@ -153,12 +173,36 @@ function readMetadata(
 
 function readScope(value: unknown): string | undefined {
   if (value === undefined) return undefined
-  const list = typeof value === 'string' ? value.split(' ') : value
+  const list: unknown = typeof value === 'string' ? value.split(' ') : value
   if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || /[\s"\\]/.test(s))) {
     fail('scope', 'a scope string or an array of scope names', value)
   }
   const scopes = (list as string[]).filter((s) => s !== '')
   return scopes.length === 0 ? undefined : scopes.join(' ')
+}
+
+function readPollMaxWaitMs(value: unknown): number | undefined {
+  if (value === undefined || value === 'throw') return undefined
+  const poll = readOptions<{ pollMaxWaitMs: number }>(value, 'options.onRequestSubmitted')
+  if (poll.pollMaxWaitMs === undefined) {
+    fail('onRequestSubmitted.pollMaxWaitMs', 'a positive number', undefined)
+  }
+  return positiveNumber('onRequestSubmitted.pollMaxWaitMs', poll.pollMaxWaitMs, 0)
+}
+
+function readRptCacheMax(value: unknown): number {
+  if (value === false) return 0
+  if (value === undefined) return DEFAULT_RPT_CACHE_MAX
+  const cache = readOptions<{ max: number }>(value, 'options.rptCache')
+  return Math.floor(positiveNumber('rptCache.max', cache.max, DEFAULT_RPT_CACHE_MAX))
+}
+
+function readResourceMetadata(value: unknown): ResourceMetadataMode {
+  if (value === undefined) return 'verify'
+  if (typeof value !== 'string' || !RESOURCE_METADATA_MODES.includes(value)) {
+    fail('resourceMetadata', "'verify', 'require' or 'ignore'", value)
+  }
+  return value as ResourceMetadataMode
 }
 
 /**
@@ -175,24 +219,6 @@ export function resolveClientOptions(value: unknown): ResolvedClientOptions {
   if (typeof options.clientId !== 'string' || options.clientId === '') {
     fail('clientId', 'a non-empty string', options.clientId)
   }
-  let pollMaxWaitMs: number | undefined
-  const submitted: unknown = options.onRequestSubmitted
-  if (submitted !== undefined && submitted !== 'throw') {
-    const poll = readOptions<{ pollMaxWaitMs: number }>(submitted, 'options.onRequestSubmitted')
-    pollMaxWaitMs = positiveNumber(
-      'onRequestSubmitted.pollMaxWaitMs',
-      poll.pollMaxWaitMs,
-      Number.NaN,
-    )
-    if (Number.isNaN(pollMaxWaitMs)) fail('onRequestSubmitted.pollMaxWaitMs', 'a number', undefined)
-  }
-  let rptCacheMax = DEFAULT_RPT_CACHE_MAX
-  const rptCache: unknown = options.rptCache
-  if (rptCache === false) rptCacheMax = 0
-  else if (rptCache !== undefined) {
-    const cache = readOptions<{ max: number }>(rptCache, 'options.rptCache')
-    rptCacheMax = Math.floor(positiveNumber('rptCache.max', cache.max, DEFAULT_RPT_CACHE_MAX))
-  }
   for (const name of ['fetch', 'requestingPartyToken', 'claims'] as const) {
     checkFunction(name, options[name])
   }
@@ -203,21 +229,19 @@ export function resolveClientOptions(value: unknown): ResolvedClientOptions {
     clientAuth: resolveClientAuth(options.clientSecret, options.clientAuth) ?? noClientAuth(),
     requestingPartyToken: options.requestingPartyToken,
     claims: options.claims,
-    pollMaxWaitMs,
-    rptCacheMax,
+    pollMaxWaitMs: readPollMaxWaitMs(options.onRequestSubmitted),
+    rptCacheMax: readRptCacheMax(options.rptCache),
     timeoutMs: positiveNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
     metadata: readMetadata(options.metadata, trustedIssuers),
     // looked up per call, so a test or an app that swaps globalThis.fetch later is honoured
     fetch: options.fetch ?? defaultFetch,
     scope: readScope(options.scope),
-    sensitive: Object.freeze(
-      typeof options.clientSecret === 'string' ? [options.clientSecret] : [],
-    ),
     maxReplayBytes: positiveNumber(
       'maxReplayBytes',
       options.maxReplayBytes,
       DEFAULT_MAX_REPLAY_BYTES,
     ),
+    resourceMetadata: readResourceMetadata(options.resourceMetadata),
   })
 }
 

@@ -1,25 +1,50 @@
 /**
  * @module A request taken apart once so it can be sent twice with the same method, URL, headers
- * and body: the retry after a UMA challenge must be the request the caller made.
+ * and body: the retry after a UMA challenge must be the request the caller made. Each send is a
+ * {@link Hop}; a redirect makes the next one (see `redirects.ts`).
  */
+
+/** The `redirect` member of `RequestInit`. */
+type RequestRedirect = NonNullable<RequestInit['redirect']>
+
+/** One request on the way to the resource: the first, or one a redirect led to. */
+export interface Hop {
+  readonly url: URL
+  readonly method: string
+  /** The caller's headers as they stand at this hop (no RPT). */
+  readonly headers: Headers
+  /** The body, or `null`; a non-replayable request has none here (see `PreparedRequest.once`). */
+  readonly body: Uint8Array | null
+  /** Whether the caller's own `Authorization` is still on this hop (fetch drops it cross-origin). */
+  readonly callerAuthorization: boolean
+}
 
 /** A request ready to send, and to send again where `replayable`. */
 export interface PreparedRequest {
-  readonly url: string
-  readonly origin: string
-  /** The caller's headers; copied for each send. */
-  readonly headers: Headers
-  /** Whether the caller set its own `Authorization`. */
-  readonly callerAuthorization: boolean
+  /** The caller's redirect mode. */
+  readonly redirect: RequestRedirect
+  /** The caller's cancellation. */
+  readonly signal: AbortSignal | undefined
   /** Whether a second send carries the same body. */
   readonly replayable: boolean
+  /** The first hop. */
+  readonly first: Hop
   /**
-   * Builds the `RequestInit` of one send.
+   * Builds the `RequestInit` of one send of a replayable request.
    *
+   * @param hop - what to send
    * @param rpt - the RPT to send as `Authorization: Bearer`, replacing the caller's
-   * @returns the init; the body of a non-replayable request can be used once
+   * @param redirect - the redirect mode of this send
+   * @returns the init
    */
-  init(rpt?: string): RequestInit
+  init(hop: Hop, rpt: string | undefined, redirect: RequestRedirect): RequestInit
+  /**
+   * The init of the only send of a request whose body could not be buffered.
+   *
+   * @param rpt - the RPT to send, if any
+   * @returns the init; its body can be used once
+   */
+  once(rpt: string | undefined): RequestInit
 }
 
 type BodyRead = { bytes: Uint8Array | null } | { stream: ReadableStream<Uint8Array> }
@@ -38,7 +63,6 @@ async function readBounded(body: ReadableStream<Uint8Array>, limit: number): Pro
     chunks.push(value)
     size += value.byteLength
     if (size > limit) {
-      const rest = reader
       return {
         stream: new ReadableStream<Uint8Array>({
           pull(controller) {
@@ -47,23 +71,17 @@ async function readBounded(body: ReadableStream<Uint8Array>, limit: number): Pro
               controller.enqueue(chunk)
               return
             }
-            return rest.read().then(({ done: end, value: next }) => {
+            return reader.read().then(({ done: end, value: next }) => {
               if (end) controller.close()
               else controller.enqueue(next)
             })
           },
-          cancel: (reason) => rest.cancel(reason),
+          cancel: (reason) => reader.cancel(reason),
         }),
       }
     }
   }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return { bytes }
+  return { bytes: Buffer.concat(chunks) }
 }
 
 function isStreamBody(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): boolean {
@@ -93,16 +111,8 @@ export async function prepareRequest(
     const given = init?.headers
     // sent as the caller gave them (or not at all) when no RPT is added: fetch reads those fastest
     const asGiven: RequestInit = given === undefined ? {} : { headers: given }
-    return prepared(
-      url,
-      new Headers(given),
-      { bytes: null },
-      init,
-      {
-        method: init?.method ?? 'GET',
-      },
-      asGiven,
-    )
+    const method = init?.method ?? 'GET'
+    return prepared(url, new Headers(given), { bytes: null }, init, method, asGiven)
   }
   const streamed = isStreamBody(input, init)
   const request = new Request(input, init)
@@ -110,11 +120,15 @@ export async function prepareRequest(
     request.body === null
       ? { bytes: null }
       : await readBounded(request.body, streamed ? maxReplayBytes : Number.POSITIVE_INFINITY)
-  return prepared(new URL(request.url), new Headers(request.headers), read, init, {
-    method: request.method,
-    redirect: request.redirect,
-    signal: init?.signal ?? (input instanceof Request ? input.signal : null),
-  })
+  const fromRequest: RequestInit = { redirect: request.redirect }
+  if (input instanceof Request) fromRequest.signal = input.signal
+  return prepared(
+    new URL(request.url),
+    new Headers(request.headers),
+    read,
+    { ...fromRequest, ...init },
+    request.method,
+  )
 }
 
 /**
@@ -125,43 +139,66 @@ function bodyOf(bytes: Uint8Array | null): RequestInit {
   return bytes === null ? {} : { body: bytes }
 }
 
+function withRpt(headers: Headers, rpt: string | undefined): Headers {
+  const out = new Headers(headers)
+  if (rpt !== undefined) out.set('authorization', `Bearer ${rpt}`)
+  return out
+}
+
 function prepared(
   url: URL,
   headers: Headers,
   read: BodyRead,
   init: RequestInit | undefined,
-  fromRequest: RequestInit,
+  method: string,
   asGiven?: RequestInit,
 ): PreparedRequest {
-  const rest: RequestInit = { ...init }
-  delete rest.body
-  delete rest.headers
-  delete rest.method
-  const base: RequestInit = { ...fromRequest, ...rest, method: fromRequest.method ?? 'GET' }
-  if (fromRequest.signal !== undefined) base.signal = fromRequest.signal
-  const headersAsGiven: RequestInit = asGiven ?? { headers }
-  let withoutRpt: RequestInit | undefined
-  return {
-    url: url.href,
-    origin: url.origin,
+  const base: RequestInit = { ...init }
+  delete base.body
+  delete base.headers
+  delete base.method
+  delete base.redirect
+  if (base.signal === null) delete base.signal
+  let plainFirst: RequestInit | undefined
+  const first: Hop = {
+    url,
+    method,
     headers,
+    body: 'bytes' in read ? read.bytes : null,
     callerAuthorization: headers.has('authorization'),
+  }
+  return {
+    redirect: init?.redirect ?? 'follow',
+    signal: base.signal ?? undefined,
     replayable: 'bytes' in read,
-    init(rpt) {
-      if (rpt === undefined && 'bytes' in read) {
-        // fetch changes nothing it is given, so every send without an RPT shares one init
-        withoutRpt ??= { ...base, ...headersAsGiven, ...bodyOf(read.bytes) }
-        return withoutRpt
+    first,
+    init(hop, rpt, redirect) {
+      if (rpt === undefined && hop === first && redirect === 'manual') {
+        // fetch changes nothing it is given, so every first send without an RPT shares one init
+        plainFirst ??= {
+          ...base,
+          ...(asGiven ?? { headers }),
+          method,
+          redirect,
+          ...bodyOf(first.body),
+        }
+        return plainFirst
       }
-      const sendHeaders = new Headers(headers)
-      if (rpt !== undefined) sendHeaders.set('authorization', `Bearer ${rpt}`)
-      if ('bytes' in read) return { ...base, headers: sendHeaders, ...bodyOf(read.bytes) }
+      const sendHeaders =
+        rpt === undefined && hop === first && asGiven !== undefined
+          ? asGiven
+          : { headers: withRpt(hop.headers, rpt) }
+      return { ...base, ...sendHeaders, method: hop.method, redirect, ...bodyOf(hop.body) }
+    },
+    once(rpt) {
       const streaming: RequestInit & { duplex: 'half' } = {
         ...base,
-        headers: sendHeaders,
-        body: read.stream,
+        method,
+        headers: withRpt(headers, rpt),
+        redirect: init?.redirect ?? 'follow',
         duplex: 'half',
       }
+      if ('stream' in read) streaming.body = read.stream
       return streaming
     },
   }

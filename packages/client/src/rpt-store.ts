@@ -1,35 +1,44 @@
 /**
- * @module RPTs and PCTs held by a client: RPTs keyed by (AS issuer, resource origin), so an RPT
- * is never sent to an origin it was not obtained for; PCTs keyed by issuer (UMA Grant §3.3.3:
- * a PCT is bound to the client and the AS, not to a resource server).
+ * @module RPTs and PCTs held by a client. An RPT is keyed by (party, AS issuer, origin that
+ * challenged for it), so it is never sent for another requesting party, to another origin, or to
+ * a resource that another AS protects; a PCT by (party, issuer) (UMA Grant §3.3.3: a PCT is
+ * bound to the client, the requesting party and the AS, not to a resource server).
  */
 import { LRUCache } from 'lru-cache'
 
-/** An RPT held for an origin. */
-export interface HeldRpt {
-  readonly issuer: string
-  readonly rpt: string
-}
-
 /** The RPTs and PCTs of one client. */
 export interface RptStore {
-  /** The RPT last obtained for an origin, from whichever AS issued it. */
-  find(origin: string): HeldRpt | undefined
-  /** The RPT held for an (issuer, origin) pair. */
-  get(issuer: string, origin: string): string | undefined
+  /** The RPT held for a (party, issuer, origin). */
+  get(party: string, issuer: string, origin: string): string | undefined
   /** Keeps an RPT, until `expiresInSeconds` where given. */
-  set(issuer: string, origin: string, rpt: string, expiresInSeconds?: number): void
-  /** Drops the RPT of a pair, if it is still `rpt`. */
-  drop(issuer: string, origin: string, rpt: string): void
-  /** The PCT held for an issuer. */
-  pct(issuer: string): string | undefined
+  set(party: string, issuer: string, origin: string, rpt: string, expiresInSeconds?: number): void
+  /** Drops the RPT of a (party, issuer, origin), if it is still `rpt`. */
+  drop(party: string, issuer: string, origin: string, rpt: string): void
+  /**
+   * The RPT to send with a request before any challenge: that of the AS which last challenged
+   * for this resource, else that of the origin's only AS. Where the origin's resources are
+   * protected by several ASes and this resource is new, none: a wrong AS's RPT is never sent.
+   */
+  held(party: string, url: URL): string | undefined
+  /** Remembers which AS challenged for a resource. */
+  learn(url: URL, issuer: string): void
+  /** The PCT held for a (party, issuer). */
+  pct(party: string, issuer: string): string | undefined
   /** Keeps a PCT. */
-  setPct(issuer: string, pct: string): void
+  setPct(party: string, issuer: string, pct: string): void
   /** Forgets everything. */
   clear(): void
 }
 
-const keyOf = (issuer: string, origin: string) => `${issuer}\n${origin}`
+/** ASes remembered per (party, origin); more than this many is not a real deployment. */
+const MAX_ISSUERS_PER_ORIGIN = 32
+/** PCTs kept at least, whatever the RPT bound. */
+const MIN_PCT_MAX = 100
+
+const keyOf = (...parts: string[]) => parts.join('\n')
+
+/** A resource's identity for `learn`: the URL without its fragment. */
+const resourceOf = (url: URL) => (url.hash === '' ? url.href : url.href.slice(0, -url.hash.length))
 
 /**
  * Creates an RPT store.
@@ -40,35 +49,50 @@ const keyOf = (issuer: string, origin: string) => `${issuer}\n${origin}`
 export function createRptStore(max: number): RptStore {
   const size = Math.max(1, max)
   const rpts = new LRUCache<string, string>({ max: size })
-  const issuerByOrigin = new LRUCache<string, string>({ max: size })
-  const pcts = new LRUCache<string, string>({ max: 100 })
+  const issuersAt = new LRUCache<string, string[]>({ max: size })
+  const resources = new LRUCache<string, string>({ max: size })
+  const pcts = new LRUCache<string, string>({ max: Math.max(MIN_PCT_MAX, max) })
   const enabled = max > 0
 
   return {
-    find(origin) {
-      const issuer = issuerByOrigin.get(origin)
-      if (issuer === undefined) return undefined
-      const rpt = rpts.get(keyOf(issuer, origin))
-      return rpt === undefined ? undefined : { issuer, rpt }
-    },
-    get: (issuer, origin) => rpts.get(keyOf(issuer, origin)),
-    set(issuer, origin, rpt, expiresInSeconds) {
+    get: (party, issuer, origin) => rpts.get(keyOf(party, issuer, origin)),
+    set(party, issuer, origin, rpt, expiresInSeconds) {
       if (!enabled) return
       const ttl = expiresInSeconds === undefined ? undefined : Math.max(1, expiresInSeconds * 1000)
-      rpts.set(keyOf(issuer, origin), rpt, ttl === undefined ? {} : { ttl })
-      issuerByOrigin.set(origin, issuer)
+      rpts.set(keyOf(party, issuer, origin), rpt, ttl === undefined ? {} : { ttl })
+      const at = keyOf(party, origin)
+      const known = issuersAt.get(at) ?? []
+      if (!known.includes(issuer)) {
+        issuersAt.set(at, [...known, issuer].slice(-MAX_ISSUERS_PER_ORIGIN))
+      }
     },
-    drop(issuer, origin, rpt) {
-      const key = keyOf(issuer, origin)
+    drop(party, issuer, origin, rpt) {
+      const key = keyOf(party, issuer, origin)
       if (rpts.peek(key) === rpt) rpts.delete(key)
     },
-    pct: (issuer) => pcts.get(issuer),
-    setPct(issuer, pct) {
-      if (enabled) pcts.set(issuer, pct)
+    held(party, url) {
+      const origin = url.origin
+      const protector = resources.get(resourceOf(url))
+      if (protector !== undefined) return rpts.get(keyOf(party, protector, origin))
+      const holding = (issuersAt.get(keyOf(party, origin)) ?? []).filter((issuer) =>
+        rpts.has(keyOf(party, issuer, origin)),
+      )
+      const [only] = holding
+      return holding.length === 1 && only !== undefined
+        ? rpts.get(keyOf(party, only, origin))
+        : undefined
+    },
+    learn(url, issuer) {
+      resources.set(resourceOf(url), issuer)
+    },
+    pct: (party, issuer) => pcts.get(keyOf(party, issuer)),
+    setPct(party, issuer, pct) {
+      if (enabled) pcts.set(keyOf(party, issuer), pct)
     },
     clear() {
       rpts.clear()
-      issuerByOrigin.clear()
+      issuersAt.clear()
+      resources.clear()
       pcts.clear()
     },
   }

@@ -3,9 +3,10 @@
  * UMA challenge itself (UMA Grant §3.3.1–3.3.3).
  */
 import { UmaError } from '@uma-kit/core'
-import { argumentError } from '@uma-kit/core/internal'
+import { argumentError, isHttpsOrLoopback } from '@uma-kit/core/internal'
 import { createEngine } from './engine.js'
-import { isHttpsOrLoopback, type UmaFetchOptions } from './options.js'
+import type { UmaFetchOptions } from './options.js'
+import { resolveParty } from './party.js'
 
 /** What `getRpt` asks the AS for. */
 export interface GetRptInput {
@@ -23,6 +24,8 @@ export interface GetRptInput {
   claimTokenFormat?: string | undefined
   /** Extra scopes, space-separated. */
   scope?: string | undefined
+  /** Cancels the request. */
+  signal?: AbortSignal | undefined
 }
 
 /** What `getRpt` obtained. */
@@ -47,11 +50,35 @@ export interface ClaimsInteractionInput {
 
 /** The client for callers that handle the challenge themselves. */
 export interface UmaClient {
-  /** Makes one uma-ticket grant request; every outcome but success rejects with its `UmaError`. */
+  /**
+   * Makes one uma-ticket grant request (UMA Grant §3.3.1), with the client's authentication or
+   * the `requestingPartyToken`, to the token endpoint (or CAS's `rpt_endpoint`).
+   *
+   * @param input - the trusted `asUri`, the ticket, and what goes with it
+   * @returns the RPT, and the PCT, `upgraded` and `expiresIn` where the AS gave them
+   * @throws {UmaError} every outcome but success, with its code (`need_info`, `request_denied`,
+   *   `request_submitted`, `invalid_grant`, `untrusted_issuer`, `as_unreachable`, …)
+   */
   getRpt(input: GetRptInput): Promise<GetRptResult>
-  /** The URL to send the requesting party's browser to, for interactive claims gathering. */
+  /**
+   * The URL to send the requesting party's browser to, for interactive claims gathering (UMA
+   * Grant §3.3.2): `redirectUser`, or else the AS's `claims_interaction_endpoint`, with
+   * `client_id`, `ticket`, `claims_redirect_uri` and `state` added to its own query.
+   *
+   * @param input - the trusted `asUri`, the ticket, the redirect URI, the state
+   * @returns the URL
+   * @throws {UmaError} `untrusted_issuer`, `discovery_failed` (no claims endpoint)
+   * @throws {TypeError} for a URL that is not `https` (plain `http` on loopback only)
+   */
   claimsInteractionUrl(input: ClaimsInteractionInput): Promise<string>
-  /** Reads the AS's redirect back to `claimsRedirectUri`, giving the ticket to use next. */
+  /**
+   * Reads the AS's redirect back to `claimsRedirectUri` (UMA Grant §3.3.3).
+   *
+   * @param callbackUrl - the URL the browser came back to
+   * @param expected - the `state` sent and the ticket sent
+   * @returns the ticket to use next: the new one, or the old one where the AS sends none (CAS)
+   * @throws {UmaError} `state_mismatch`, `request_denied`, `request_submitted`, `as_error`
+   */
   readClaimsRedirect(
     callbackUrl: string | URL,
     expected: { state: string; ticket: string },
@@ -91,6 +118,13 @@ const CLAIMS_ENDPOINTS = ['claims_interaction_endpoint', 'requesting_party_claim
  * @param options - the options of `createUmaFetch`
  * @returns `getRpt`, `claimsInteractionUrl`, `readClaimsRedirect`
  * @throws {TypeError} for bad options
+ * @example
+ * ```ts
+ * import { createUmaClient } from '@uma-kit/client'
+ *
+ * const client = createUmaClient({ trustedIssuers: ['https://as.example'], clientId: 'app', clientSecret })
+ * const { rpt } = await client.getRpt({ asUri: 'https://as.example', ticket })
+ * ```
  */
 export function createUmaClient(options: UmaFetchOptions): UmaClient {
   const engine = createEngine(options)
@@ -104,6 +138,7 @@ export function createUmaClient(options: UmaFetchOptions): UmaClient {
               claim_token: requireString(input.claimToken, 'claimToken'),
               claim_token_format: requireString(input.claimTokenFormat, 'claimTokenFormat'),
             }
+      const party = await resolveParty(engine.party, input.signal)
       const granted = await engine.grant.request({
         issuer,
         ticket: requireString(input.ticket, 'ticket'),
@@ -111,6 +146,8 @@ export function createUmaClient(options: UmaFetchOptions): UmaClient {
         pct: input.pct,
         claimToken,
         scope: input.scope,
+        partyToken: party.token,
+        signal: input.signal,
       })
       return { ...granted }
     },

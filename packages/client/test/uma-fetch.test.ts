@@ -1,6 +1,6 @@
 import { ID_TOKEN_CLAIM_FORMAT, isUmaError, type UmaError } from '@uma-kit/core'
 import { http, HttpResponse, delay } from 'msw'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createUmaFetch, type UmaFetchOptions } from '../src/index.js'
 import { AS, RS, SECRET, createWorld, grant, json, type World } from './world.js'
 
@@ -124,7 +124,14 @@ describe('createUmaFetch: the challenge answered', () => {
         })
       },
     })(`${RS}/photos/1`)
-    expect(seen).toEqual([{ asUri: AS, ticket: 'ticket-1', requiredClaims: undefined }])
+    expect(seen).toEqual([
+      {
+        asUri: AS,
+        ticket: 'ticket-1',
+        requiredClaims: undefined,
+        signal: expect.any(AbortSignal) as unknown,
+      },
+    ])
     const form = world.tokenCalls[0]?.form
     expect(form?.get('claim_token')).toBe('claims-jwt')
     expect(form?.get('claim_token_format')).toBe(ID_TOKEN_CLAIM_FORMAT)
@@ -365,19 +372,28 @@ describe('createUmaFetch: grant outcomes, spec and Keycloak shapes', () => {
   })
 
   it('request_submitted polls at the interval with the new ticket until granted', async () => {
-    world.token = (_call, n) => {
-      if (n < 3)
-        return json(403, { error: 'request_submitted', ticket: `wait-${n}`, interval: 0.05 })
-      world.accepted.add('rpt-final')
-      return grant('rpt-final')
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      world.token = (_call, n) => {
+        if (n < 3)
+          return json(403, { error: 'request_submitted', ticket: `wait-${n}`, interval: 2 })
+        world.accepted.add('rpt-final')
+        return grant('rpt-final')
+      }
+      const pending = make({ onRequestSubmitted: { pollMaxWaitMs: 5000 } })(`${RS}/photos/1`)
+      await vi.advanceTimersByTimeAsync(1990)
+      expect(world.tokenCalls).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(2100)
+      const res = await pending
+      expect(res.status).toBe(200)
+      expect(world.tokenCalls.map((c) => c.form.get('ticket'))).toEqual([
+        'ticket-1',
+        'wait-1',
+        'wait-2',
+      ])
+    } finally {
+      vi.useRealTimers()
     }
-    const res = await make({ onRequestSubmitted: { pollMaxWaitMs: 5000 } })(`${RS}/photos/1`)
-    expect(res.status).toBe(200)
-    expect(world.tokenCalls.map((c) => c.form.get('ticket'))).toEqual([
-      'ticket-1',
-      'wait-1',
-      'wait-2',
-    ])
   })
 
   it('request_submitted stops polling at pollMaxWaitMs', async () => {

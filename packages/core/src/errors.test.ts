@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import {
   UMA_ERROR_CODES,
@@ -49,6 +50,13 @@ describe('UmaError', () => {
       interval: 5,
     })
     expect(err.cause).toBe(cause)
+  })
+
+  it('keeps the ticket readable but out of util.inspect and spreads', () => {
+    const err = new UmaError('need_info', 'claims needed', { ticket: 'ticket-secret-value' })
+    expect(err.ticket).toBe('ticket-secret-value')
+    expect(inspect(err)).not.toContain('ticket-secret-value')
+    expect(Object.keys(err)).not.toContain('ticket')
   })
 
   it('always has status 500 and expose false, so a framework never answers with the AS status', () => {

@@ -117,8 +117,8 @@ const BRAND: unique symbol = Symbol.for('uma-kit.error') as never
  * The error of every uma-kit package. Branch on {@link UmaError.code}.
  *
  * Messages, `toJSON()` and `String(err)` never carry tokens, tickets, secrets or
- * `Authorization` values; `ticket` is a property for the caller's own use and is left out of
- * `toJSON()`.
+ * `Authorization` values; `ticket` is a non-enumerable property for the caller's own use, left
+ * out of `toJSON()`, spreads and `util.inspect`.
  *
  * `status` is the HTTP status a web framework should answer with when this error reaches its
  * error handler: always 500, whatever the AS answered, so that an AS's 400 or 401 never becomes
@@ -164,7 +164,11 @@ export class UmaError extends Error {
     Object.defineProperty(this, 'status', { value: 500 })
     Object.defineProperty(this, 'expose', { value: false })
     if (details.asStatus !== undefined) this.asStatus = details.asStatus
-    if (details.ticket !== undefined) this.ticket = details.ticket
+    // non-enumerable: a ticket is a bearer handle at the AS, and util.inspect, console.error and
+    // spreads print own enumerable properties; `err.ticket` still reads it
+    if (details.ticket !== undefined) {
+      Object.defineProperty(this, 'ticket', { value: details.ticket, enumerable: false })
+    }
     if (details.requiredClaims !== undefined) this.requiredClaims = details.requiredClaims
     if (details.redirectUser !== undefined) this.redirectUser = details.redirectUser
     if (details.interval !== undefined) this.interval = details.interval

@@ -67,13 +67,18 @@ export interface ResourceDescription {
   [member: string]: unknown
 }
 
-/** A claim the AS asks for in `need_info` (UMA Grant §3.3.6). */
+/**
+ * A claim the AS asks for in `need_info` (UMA Grant §3.3.6). Members the spec does not define
+ * are kept as the AS sent them, bounded (SolidLab names the missing scopes in
+ * `resource_scopes`).
+ */
 export interface RequiredClaim {
   name?: string
   friendly_name?: string
   claim_type?: string
   claim_token_format?: string[]
   issuer?: string[]
+  [member: string]: unknown
 }
 
 /** A successful token response (RFC 6749 §5.1 plus UMA Grant §3.3.5). */
