@@ -1,5 +1,5 @@
 /**
- * @module Apereo CAS's RPT request (wire.md §6.2): UMA 1.0's RPT endpoint, `rptAuthzRequest`,
+ * @module Apereo CAS's RPT request (Apereo CAS: see the README's vendor notes): UMA 1.0's RPT endpoint, `rptAuthzRequest`,
  * takes a JSON body and an AAT (an access token with scope `uma_authorization`) as bearer, and
  * answers `{"rpt": …}`. It is used where the AS's metadata names an `rpt_endpoint`, as CAS's
  * UMA 1.0 discovery document does (with `version: "1.0"`), or as `metadata` sets by hand.

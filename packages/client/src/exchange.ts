@@ -12,11 +12,11 @@ import type { ClaimToken, ClaimsCallback, ResolvedClientOptions } from './option
 import type { CallParty } from './party.js'
 import type { RptStore } from './rpt-store.js'
 
-/** Claim rounds after the first request (UMA Grant §3.3.6 `need_info`), as api.md bounds them. */
+/** Claim rounds after the first request (UMA Grant §3.3.6 `need_info`), as the README bounds them. */
 export const MAX_CLAIM_ROUNDS = 3
 /** Polls of one `request_submitted`, whatever `pollMaxWaitMs` allows. */
 export const MAX_POLLS = 60
-/** Seconds between polls when `request_submitted` names no `interval` (wire.md §5.3). */
+/** Seconds between polls when `request_submitted` names no `interval` (UMA Grant §3.3.6). */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5
 /** The shortest wait between polls: an AS answering `interval: 0` is not polled in a loop. */
 export const MIN_POLL_INTERVAL_SECONDS = 1

@@ -1,5 +1,5 @@
 /**
- * @module Reads the answer to the uma-ticket grant (UMA Grant §3.3.5–3.3.6) the way wire.md §5.6
+ * @module Reads the answer to the uma-ticket grant (UMA Grant §3.3.5–3.3.6) the way UMA Grant §3.3.6
  * maps it: the spec's codes, Keycloak's `access_denied` descriptions, UMA 1.0 names, CAS's nested
  * 308 `need_info`, SolidLab's answers without `error`, WSO2's `error_response` header. Every
  * string kept is scrubbed of what the request carried and of the tokens the answer holds.
@@ -161,7 +161,7 @@ function readError(
   if (info.error !== undefined && response.redact(info.error) !== info.error) delete info.error
   const header = response.headers.get('error_response')
   if (info.errorDescription === undefined && header !== null) {
-    // WSO2 puts the reason in a header of its own (wire.md §6.3)
+    // WSO2 puts the reason in a header of its own (WSO2 IS: see the README's vendor notes)
     info.errorDescription = redactTokens(response.redact(header))
   }
   if (response.status >= 500) return ['as_error', info]
