@@ -110,11 +110,7 @@ export function createGrantClient(
         },
         'UMA grant request',
         { kind: 'grant', grantType: UMA_TICKET_GRANT, parameters: params },
-      ).catch((err: unknown) => {
-        // core's callOAuthEndpoint reports the caller's abort as invalid_client: the reason wins
-        if (request.signal?.aborted === true) throw request.signal.reason
-        throw err
-      })
+      )
       return readGrantResponse(response, as, {
         endpoint: as.token_endpoint,
         clientId: options.clientId,

@@ -135,6 +135,15 @@ describe('scrubbing what was sent', () => {
     expect(createRedactor(sent)('tkt-abc claims-xyz x')).toBe('[redacted] [redacted] x')
   })
 
+  it('drops an error code that is a value the request carried', () => {
+    const res = response(
+      { error: 'pat-0123456789', error_description: 'x' },
+      { sent: ['pat-0123456789'] },
+    )
+    expect(readErrorBody(res).error).toBeUndefined()
+    expect(unexpectedStatus(res, 'call').message).not.toContain('pat-0123456789')
+  })
+
   it('keeps a text body as a bounded, scrubbed cause', () => {
     const res = response(`bad ticket tkt-9999 ${'x'.repeat(5000)}`, {
       type: 'text/plain',

@@ -49,7 +49,10 @@ export function readErrorBody(response: AsResponse): AsErrorInfo {
   if (isJsonObject(response.json)) {
     const body = response.json
     const code = firstString(body.error) ?? firstString(body.code)
-    if (code !== undefined && /^[\w.:-]{1,100}$/.test(code)) info.error = code
+    // a code is kept only while it is a code: an AS that echoes a sent value there loses it
+    if (code !== undefined && /^[\w.:-]{1,100}$/.test(code) && response.redact(code) === code) {
+      info.error = code
+    }
     // SolidLab sends {status, description: "Bad Request", message: "<what happened>"}: the
     // message is the one that says something (SolidLab: see the README's vendor notes)
     const description =

@@ -247,6 +247,21 @@ describe('callOAuthEndpoint', () => {
     },
   )
 
+  it("passes the caller's abort through as it is, not as a client authentication failure", async () => {
+    server.use(http.post(TOKEN, () => delay('infinite')))
+    const controller = new AbortController()
+    const reason = new Error('the caller gave up')
+    setTimeout(() => controller.abort(reason), 20)
+    await expect(
+      callOAuthEndpoint(
+        metadata,
+        { ...client, timeoutMs: 5000, signal: controller.signal },
+        'grant',
+        pat,
+      ),
+    ).rejects.toBe(reason)
+  })
+
   it('rejects with discovery_failed when the endpoint is missing', async () => {
     await expect(
       callOAuthEndpoint({ issuer: 'https://as.example', token_endpoint: TOKEN }, client, 'x', {

@@ -132,6 +132,8 @@ export async function callOAuthEndpoint(
   }
   checkCredentialUrl(endpoint, purpose)
   let answer: AsResponse | undefined
+  // what the transport threw (a timeout, the caller's abort): passed on as it is
+  let sent: { failure: unknown } | undefined
   const options = {
     // checked above: https, or http on loopback only
     [allowInsecureRequests]: endpoint.startsWith('http:'),
@@ -139,11 +141,16 @@ export async function callOAuthEndpoint(
       url: string,
       init: { method: string; headers: Record<string, string>; body: URLSearchParams },
     ) => {
-      answer = await callAs(
-        url,
-        { method: init.method, headers: init.headers, body: init.body.toString() },
-        { ...client, purpose },
-      )
+      try {
+        answer = await callAs(
+          url,
+          { method: init.method, headers: init.headers, body: init.body.toString() },
+          { ...client, purpose },
+        )
+      } catch (failure) {
+        sent = { failure }
+        throw failure
+      }
       // oauth4webapi hands this back untouched; the answer read above is what counts
       return new Response(null, { status: 204 })
     },
@@ -167,6 +174,7 @@ export async function callOAuthEndpoint(
       })
     }
   } catch (err) {
+    if (sent !== undefined) throw sent.failure
     if (isUmaError(err)) throw err
     throw new UmaError(
       'invalid_client',
