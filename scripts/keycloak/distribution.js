@@ -32,8 +32,10 @@ async function unpackWithMaven(version, into, log) {
       `${DEPENDENCY_PLUGIN}:unpack`,
       `-Dartifact=${artifact}`,
       `-DoutputDirectory=${into}`,
+      // without a POM, the plugin would write its markers to ./${project.basedir}/target
+      `-DmarkersDirectory=${join(into, '.markers')}`,
     ],
-    { env: { ...process.env, MAVEN_OPTS: process.env.MAVEN_OPTS ?? '-Xmx256m' } },
+    { cwd: into, env: { ...process.env, MAVEN_OPTS: process.env.MAVEN_OPTS ?? '-Xmx256m' } },
   )
   /** @type {string[]} */
   const tail = []
@@ -133,6 +135,7 @@ export async function ensureDistribution(options = {}) {
   mkdirSync(root, { recursive: true })
   const work = join(root, `.keycloak-${version}-${process.pid}`)
   rmSync(work, { recursive: true, force: true })
+  mkdirSync(work)
   const started = Date.now()
   log(`Keycloak ${version} is not in ${root} yet: fetching it with Maven (about 180 MB, once)`)
   try {

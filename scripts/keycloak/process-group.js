@@ -15,8 +15,9 @@ function installExitHook() {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.on('exit', () => {
-    // no time for waiting here: SIGTERM, which Keycloak answers by shutting down by itself
-    for (const pgid of running) signalGroup(pgid, 'SIGTERM')
+    // no waiting here, and a JVM still starting up may sit on SIGTERM until it has started (seen
+    // with Keycloak): SIGKILL. The in-memory database has nothing to lose.
+    for (const pgid of running) signalGroup(pgid, 'SIGKILL')
   })
 }
 

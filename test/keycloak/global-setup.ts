@@ -53,6 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   say(describeServer(kc, `Keycloak ${KEYCLOAK_VERSION} ready`))
   const { port, managementPort } = kc
   let running = true
+  // a start in progress when the run ends (a restart test that timed out) is awaited and stopped
+  let starting: Promise<unknown> = Promise.resolve()
 
   // the restart test runs in a worker; the server belongs to this process, so it asks here
   const secret = randomBytes(16).toString('hex')
@@ -66,15 +68,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
         (err: unknown) => done(500, String(err)),
       )
     } else if (action === `/${secret}/start`) {
-      startKeycloak({ home, port, managementPort }).then(
-        (next) => {
-          kc = next
+      const next = startKeycloak({ home, port, managementPort })
+      starting = next.catch(() => undefined)
+      next.then(
+        (server) => {
+          kc = server
           running = true
           say(describeServer(kc, 'Keycloak restarted'))
           done(204, '')
         },
         (err: unknown) => done(500, String(err)),
       )
+    } else if (req.method === 'GET' && req.url === `/${secret}/status`) {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ running, sockets: running ? kc.listeningSockets() : [] }))
     } else done(404, '')
   })
   const controlPort = await listen(control)
@@ -86,6 +93,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     control.close()
+    await starting
     const rss = running ? kc.rssKb() : undefined
     if (rss !== undefined) say(`RSS at the end of the run: ${(rss / 1024).toFixed(0)} MB`)
     await kc.stop()

@@ -31,6 +31,13 @@ async function control(action: 'stop' | 'start'): Promise<void> {
   if (!res.ok) throw new Error(`Keycloak ${action} failed: ${await res.text()}`)
 }
 
+/** What the suite's Keycloak listens on now (`address:port`, read from /proc on Linux). */
+export async function keycloakSockets(): Promise<string[] | undefined> {
+  const res = await fetch(`${keycloak.control}/status`)
+  if (!res.ok) throw new Error(`Keycloak status: ${res.status}`)
+  return ((await res.json()) as { sockets?: string[] }).sockets
+}
+
 /** Stops Keycloak (the process group, by its id) and waits until it is gone. */
 export const stopKeycloak = (): Promise<void> => control('stop')
 

@@ -4,7 +4,12 @@
  * grant request (Keycloak never asks for them with need_info), and a record of every answer of
  * Keycloak's token endpoint, so that tests can look at the RPTs it issued.
  */
-import { createUmaFetch, type UmaFetchOptions } from '@uma-kit/client'
+import {
+  createUmaClient,
+  createUmaFetch,
+  type UmaClient,
+  type UmaFetchOptions,
+} from '@uma-kit/client'
 import { issuer } from './context.js'
 import { VIEW_CLAIMS, claimToken, type AppClient, type User } from './realm.js'
 import { tokenSource, type TokenSource } from './tokens.js'
@@ -78,4 +83,16 @@ export function party(
     grants,
     lastRpt: () => grants.findLast((g) => g.body.access_token !== undefined)?.body.access_token,
   }
+}
+
+/** A requesting party's `createUmaClient`, for tests that hand it tickets themselves. */
+export function umaClient(user: User, app: AppClient): UmaClient & { grants: GrantRecord[] } {
+  const grants: GrantRecord[] = []
+  const client = createUmaClient({
+    trustedIssuers: [issuer],
+    clientId: app,
+    requestingPartyToken: tokenSource(user, app),
+    fetch: recordingFetch(grants),
+  })
+  return Object.assign(client, { grants })
 }

@@ -12,7 +12,7 @@ import {
   type ResourceServerOptions,
 } from '@uma-kit/resource-server'
 import { issuer } from './context.js'
-import { RS, type User } from './realm.js'
+import { KEYCLOAK_PAT_SCOPE, RS, type User } from './realm.js'
 import { ownerPat } from './tokens.js'
 
 /** Options of {@link createPhotoRs}. */
@@ -21,8 +21,11 @@ export interface PhotoRsOptions {
   owner?: User
   /** The RS client. @default photo-rs */
   client?: { id: string; secret: string }
-  /** Where PATs come from. @default the owner's PAT at the client */
-  pat?: () => Promise<string>
+  /**
+   * Where PATs come from: a function, or uma-kit's own client-credentials grant (the RS's own
+   * PAT: then the RS, not the owner, owns what it registers). @default the owner's PAT
+   */
+  pat?: (() => Promise<string>) | 'client-credentials'
   /** @default 'introspect' */
   rptValidation?: 'introspect' | 'jwt'
   /** @default ['photo.jpg'] */
@@ -52,7 +55,9 @@ export function createPhotoRs(options: PhotoRsOptions = {}): PhotoRs {
     issuer,
     clientId: client.id,
     clientSecret: client.secret,
-    pat: options.pat ?? ownerPat(owner, client),
+    ...(options.pat === 'client-credentials'
+      ? { patScope: KEYCLOAK_PAT_SCOPE }
+      : { pat: options.pat ?? ownerPat(owner, client) }),
     realm: 'photos',
     rptValidation: mode,
     // Keycloak puts an RPT's permissions into introspection answers only for this hint
@@ -103,10 +108,15 @@ export interface App {
   close(): Promise<void>
 }
 
-/** Serves routers on 127.0.0.1, on a free port. */
-export async function listen(...routers: Router[]): Promise<App> {
+/** Serves routers (each at the root, or under a path) on 127.0.0.1, on a free port. */
+export async function listen(
+  ...routers: (Router | [path: string, router: Router])[]
+): Promise<App> {
   const app = express()
-  for (const router of routers) app.use(router)
+  for (const entry of routers) {
+    if (Array.isArray(entry)) app.use(entry[0], entry[1])
+    else app.use(entry)
+  }
   const errors: unknown[] = []
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     errors.push(err)
