@@ -26,6 +26,8 @@ export interface StartOptions {
   managementPort?: number
   /** JAVA_OPTS_KC_HEAP. @default '-Xms64m -Xmx512m' */
   heap?: string
+  /** More JVM options (JAVA_OPTS_APPEND). */
+  javaOptions?: string[]
   /** Give up after this long. @default 300000 */
   readyTimeoutMs?: number
   /** Each line of Keycloak's log. */

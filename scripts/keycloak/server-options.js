@@ -1,6 +1,6 @@
 // The command line and environment every Keycloak of the suite starts with.
 import process from 'node:process'
-import { DEFAULT_HEAP } from './settings.js'
+import { DEFAULT_HEAP, JAVA_OPTIONS } from './settings.js'
 
 /**
  * Build-time options: a change of any of them makes Keycloak rebuild its image (a minute), so
@@ -26,7 +26,6 @@ export function keycloakEnv(options) {
     env[name] = value
   }
   env.JAVA_OPTS_KC_HEAP = options.heap ?? DEFAULT_HEAP
-  if (options.javaOptions !== undefined && options.javaOptions.length > 0)
-    env.JAVA_OPTS_APPEND = options.javaOptions.join(' ')
+  env.JAVA_OPTS_APPEND = [...JAVA_OPTIONS, ...(options.javaOptions ?? [])].join(' ')
   return env
 }

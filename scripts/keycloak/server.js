@@ -64,7 +64,7 @@ export async function startKeycloak(options) {
     env: keycloakEnv({
       ...(options.heap === undefined ? {} : { heap: options.heap }),
       // --import-realm reads <home>/data/import; this points it at the repository's realms
-      javaOptions: [`-Dkeycloak.migration.dir=${importDir}`],
+      javaOptions: [...(options.javaOptions ?? []), `-Dkeycloak.migration.dir=${importDir}`],
     }),
   })
   /** @type {string[]} */

@@ -8,10 +8,11 @@ import { isUmaError } from '@uma-kit/client'
 import { parseUmaChallenge } from '@uma-kit/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issuer } from './support/context.js'
-import { ownerConsole } from './support/owner-console.js'
+import { approveTicket, ownerConsole } from './support/owner-console.js'
 import { party } from './support/parties.js'
 import { startPhotoRs } from './support/photo-rs.js'
 import { USER_IDS, jwtPayload, rptPermissions } from './support/realm.js'
+import { ownerPat } from './support/tokens.js'
 
 const print = { method: 'POST' }
 
@@ -85,7 +86,9 @@ describe.each(['introspect', 'jwt'] as const)(
       expect(await alice.pendingRequests(photoId)).toContainEqual(
         expect.objectContaining({ username: 'bob', scopes: ['print'] }),
       )
-      await alice.share(photoId, 'bob', ['print'])
+      // Alice approves in her account (account API), or through the Protection API's tickets
+      if (mode === 'introspect') await alice.share(photoId, 'bob', ['print'])
+      else await approveTicket(ownerPat('alice'), photoId, 'bob', 'print')
       expect(await alice.pendingRequests(photoId)).not.toContainEqual(
         expect.objectContaining({ username: 'bob' }),
       )

@@ -55,3 +55,39 @@ export function ownerConsole(owner: User): OwnerConsole {
     },
   }
 }
+
+/** A permission ticket as the Protection API lists it (with `returnNames=true`). */
+interface StoredTicket {
+  id: string
+  granted: boolean
+  requesterName?: string
+  scopeName?: string
+  resource: string
+}
+
+/**
+ * Approves a pending request through the Protection API instead
+ * (`…/authz/protection/permission/ticket`), with the owner's PAT, as an RS could offer it.
+ */
+export async function approveTicket(
+  pat: () => Promise<string>,
+  resourceId: string,
+  requester: User,
+  scope: string,
+): Promise<void> {
+  const endpoint = `${issuer}/authz/protection/permission/ticket`
+  const headers = { authorization: `Bearer ${await pat()}`, accept: 'application/json' }
+  const query = new URLSearchParams({ resourceId, granted: 'false', returnNames: 'true' })
+  const listed = await fetch(`${endpoint}?${query.toString()}`, { headers })
+  if (!listed.ok) throw new Error(`ticket list: ${listed.status} ${await listed.text()}`)
+  const pending = ((await listed.json()) as StoredTicket[]).find(
+    (t) => t.requesterName === requester && t.scopeName === scope,
+  )
+  if (pending === undefined) throw new Error(`no pending ${scope} request of ${requester}`)
+  const res = await fetch(endpoint, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...pending, granted: true }),
+  })
+  if (!res.ok) throw new Error(`ticket approval: ${res.status} ${await res.text()}`)
+}
