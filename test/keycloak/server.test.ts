@@ -6,12 +6,14 @@ import { describe, expect, it } from 'vitest'
 import { issuer, keycloak, keycloakSockets } from './support/context.js'
 
 describe("the suite's Keycloak", () => {
-  it.skipIf(process.platform !== 'linux')('listens on 127.0.0.1 only, on every port', async () => {
+  it.skipIf(process.platform !== 'linux')('listens on loopback only, on every port', async () => {
     const sockets = await keycloakSockets()
-    // HTTP, management (health), and one more the JVM opens on a port of its own
-    expect(sockets?.length).toBeGreaterThanOrEqual(2)
-    for (const socket of sockets ?? []) expect(socket).toMatch(/^127\.0\.0\.1:\d+$/)
     expect(sockets).toContain(new URL(keycloak.url).host)
+    // HTTP and management (health) on 127.0.0.1 as told; one more socket the JVM opens itself
+    // (Narayana's transaction recovery, on "localhost": 127.0.0.1 here, ::1 elsewhere maybe)
+    expect(sockets?.filter((s) => s.startsWith('127.0.0.1:')).length).toBeGreaterThanOrEqual(2)
+    for (const socket of sockets ?? [])
+      expect(socket).toMatch(/^(127\.0\.0\.1|\[0:0:0:0:0:0:0:1\]):\d+$/)
   })
 
   it('serves the photos realm from the realm file, with UMA discovery', async () => {
