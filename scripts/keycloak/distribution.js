@@ -47,10 +47,12 @@ async function unpackWithMaven(version, into, log) {
     const lines = pending.split(/[\r\n]/)
     pending = lines.pop() ?? ''
     for (const line of lines) {
-      const progress = /Progress \(\d+\): ([\d.]+)\/([\d.]+) (MB|kB)/.exec(line)
-      if (progress !== null && progress[3] === 'MB') {
-        const step = Math.floor((Number(progress[1]) / Number(progress[2])) * 10)
-        if (step > shownStep) {
+      const progress = /Progress \(\d+\): ([\d.]+)\/([\d.]+) MB/.exec(line)
+      if (progress !== null) {
+        const [done, total] = [Number(progress[1]), Number(progress[2])]
+        // the distribution is the one large file; plugins' jars are a few MB at most
+        const step = Math.floor((done / total) * 10)
+        if (total >= 50 && step > shownStep) {
           shownStep = step
           log(`  ${progress[1]} of ${progress[2]} MB`)
         }

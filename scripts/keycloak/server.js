@@ -3,7 +3,8 @@
 // realm files of a directory, and waits until it is ready.
 import { join } from 'node:path'
 import { clearTimeout, setTimeout } from 'node:timers'
-import { groupListeningSockets, groupRssKb, spawnGroup } from './process-group.js'
+import { groupListeningSockets, groupRssKb } from './proc.js'
+import { spawnGroup } from './process-group.js'
 import { BUILD_OPTIONS, LOOPBACK_OPTIONS, keycloakEnv } from './server-options.js'
 import { REALM_DIR } from './settings.js'
 

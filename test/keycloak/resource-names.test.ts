@@ -14,7 +14,8 @@ import { Router } from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ownerConsole } from './support/owner-console.js'
 import { party } from './support/parties.js'
-import { createPhotoRs, listen, type App, type PhotoRs } from './support/photo-rs.js'
+import { listen, type App } from './support/app.js'
+import { createPhotoRs, type PhotoRs } from './support/photo-rs.js'
 import { jwtPayload, rptPermissions } from './support/realm.js'
 
 describe.each(['introspect', 'jwt'] as const)('a route guarded by name (%s)', (mode) => {
