@@ -45,7 +45,9 @@ export function protectionError(response: AsResponse, purpose: string): UmaError
 
 /**
  * Whether an answer says the PAT itself was refused, so one renewal is worth it: a 401, or a
- * 403 with `invalid_token` or with no OAuth error (SolidLab's stale PAT, SolidLab: see the README's vendor notes).
+ * 403 with `invalid_token`, with Keycloak's `invalid_bearer_token` (26.x answers a bad, expired
+ * or no longer verifiable PAT so, without WWW-Authenticate), or with no OAuth error (SolidLab's
+ * stale PAT, SolidLab: see the README's vendor notes).
  *
  * @param response - the AS's answer
  * @returns whether to renew the PAT and try once more
@@ -54,7 +56,7 @@ export function isPatRejected(response: AsResponse): boolean {
   if (response.status === 401) return true
   if (response.status !== 403) return false
   const { error } = readErrorBody(response)
-  return error === undefined || error === 'invalid_token'
+  return error === undefined || error === 'invalid_token' || error === 'invalid_bearer_token'
 }
 
 /**

@@ -80,6 +80,17 @@ describe('the PAT', () => {
     ['401', () => HttpResponse.json({ error: 'invalid_token' }, { status: 401 })],
     ['403 invalid_token', () => HttpResponse.json({ error: 'invalid_token' }, { status: 403 })],
     [
+      '403 invalid_bearer_token (Keycloak 26)',
+      () =>
+        HttpResponse.json(
+          {
+            error: 'invalid_bearer_token',
+            error_description: 'Could not obtain bearer access_token from request.',
+          },
+          { status: 403 },
+        ),
+    ],
+    [
       '403 without an OAuth error (SolidLab)',
       () => HttpResponse.json({ message: 'Unknown PAT.' }, { status: 403 }),
     ],
