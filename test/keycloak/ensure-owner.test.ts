@@ -6,7 +6,7 @@
 import { createResourceServer, type ResourceServer } from '@uma-kit/resource-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issuer } from './support/context.js'
-import { KEYCLOAK_PAT_SCOPE, RS } from './support/realm.js'
+import { RS } from './support/realm.js'
 import { ownerPat } from './support/tokens.js'
 
 describe('resources.ensure with an owner, on the RS’s own PAT', () => {
@@ -18,7 +18,6 @@ describe('resources.ensure with an owner, on the RS’s own PAT', () => {
       issuer,
       clientId: RS.id,
       clientSecret: RS.secret,
-      patScope: KEYCLOAK_PAT_SCOPE,
     })
     alices = createResourceServer({
       issuer,

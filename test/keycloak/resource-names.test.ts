@@ -1,12 +1,9 @@
 /**
- * Guarding a route by a resource's name, as Keycloak users write it
- * (`requireUmaScope('view', { resource: () => 'photo.jpg' })`). Keycloak's permission endpoint
- * takes a name where an id is expected, and its RPTs carry both `rsid` and `rsname`; names are
- * unique per owner only, so Dave's photo.jpg must never open Alice's.
- *
- * The route tests state the behaviour uma-kit is to have: until the resource server resolves
- * names, the first of them fails (a valid RPT, then 401 again, because the decision compares the
- * route's "photo.jpg" with the RPT's ids).
+ * Guarding a route by a resource's name, as Keycloak users think of it
+ * (`requireUmaScope('view', { resource: { name: 'photo.jpg' } })`). Keycloak's permission
+ * endpoint takes a name where an id is expected, and its RPTs carry both `rsid` and `rsname`;
+ * names are unique per owner only, so Dave's photo.jpg must never open Alice's. uma-kit resolves
+ * the name to its id once, at this RS's AS with this RS's PAT, and decides by ids only.
  */
 import { isUmaError } from '@uma-kit/client'
 import { parseUmaChallenge } from '@uma-kit/core'
@@ -31,7 +28,7 @@ describe.each(['introspect', 'jwt'] as const)('a route guarded by name (%s)', (m
     const byName = Router()
     byName.get(
       '/by-name/photo.jpg',
-      alice.rs.requireUmaScope('view', { resource: () => 'photo.jpg' }),
+      alice.rs.requireUmaScope('view', { resource: { name: 'photo.jpg' } }),
       (_req, res) => {
         res.json({ photo: 'photo.jpg', owner: 'alice' })
       },

@@ -49,12 +49,20 @@ export interface AuthorizationServerOptions {
   audience?: string | readonly string[] | undefined
   /** How the RS authenticates to this AS's introspection endpoint. */
   introspectionAuth?: 'client' | 'pat' | undefined
-  /** `token_type_hint` sent to this AS. */
+  /**
+   * `token_type_hint` sent to this AS.
+   * @default `'requesting_party_token'` where the AS is Keycloak (its metadata names a
+   * `policy_endpoint`: Keycloak 26 leaves the permissions out otherwise), else `'access_token'`
+   */
   introspectionHint?: 'access_token' | 'requesting_party_token' | false | undefined
   /** Permission requests as an array, or one object (CAS). */
   permissionRequestFormat?: 'array' | 'object' | undefined
-  /** Scope asked for with the client-credentials grant. @default 'uma_protection' */
-  patScope?: string | undefined
+  /**
+   * Scope asked for with the client-credentials grant; `false` asks for none.
+   * @default 'uma_protection', and none after the AS refuses it with `invalid_scope` (a stock
+   * Keycloak, where `uma_protection` is a client role, not a scope)
+   */
+  patScope?: string | false | undefined
 }
 
 /** One AS after checks and defaults. */
@@ -64,12 +72,16 @@ export interface ResolvedAs {
   readonly clientAuth: ClientAuth
   readonly hasClientCredentials: boolean
   readonly pat: PatSupplier | undefined
-  readonly patScope: string
+  readonly patScope: string | false
+  /** Whether `patScope` was chosen by the user (no fallback then). */
+  readonly patScopeChosen: boolean
   readonly rptValidation: RptValidation
   readonly introspectionAuth: 'client' | 'pat'
   /** Whether `introspectionAuth` was chosen by the user (no fallback then). */
   readonly introspectionAuthChosen: boolean
   readonly introspectionHint: 'access_token' | 'requesting_party_token' | false
+  /** Whether `introspectionHint` was chosen by the user (else it follows the AS's kind). */
+  readonly introspectionHintChosen: boolean
   readonly permissionRequestFormat: 'array' | 'object'
   readonly audience: readonly string[]
   readonly metadata: Readonly<Partial<UmaServerMetadata>> | undefined
@@ -119,6 +131,8 @@ export function resolveAs(input: unknown, label: string, defaults: AsDefaults): 
     )
   }
   const clientId = requiredString(`${label}clientId`, o.clientId)
+  const patScope = o.patScope ?? defaults.patScope ?? 'uma_protection'
+  const hint = o.introspectionHint ?? defaults.introspectionHint
   const chosenAuth = o.introspectionAuth ?? defaults.introspectionAuth
   const introspectionAuth = oneOf(
     `${label}introspectionAuth`,
@@ -138,10 +152,8 @@ export function resolveAs(input: unknown, label: string, defaults: AsDefaults): 
     clientAuth: given ?? noClientAuth(),
     hasClientCredentials: given !== undefined,
     pat,
-    patScope: requiredString(
-      `${label}patScope`,
-      o.patScope ?? defaults.patScope ?? 'uma_protection',
-    ),
+    patScope: patScope === false ? false : requiredString(`${label}patScope`, patScope),
+    patScopeChosen: (o.patScope ?? defaults.patScope) !== undefined,
     rptValidation: oneOf(
       `${label}rptValidation`,
       o.rptValidation ?? defaults.rptValidation,
@@ -152,10 +164,11 @@ export function resolveAs(input: unknown, label: string, defaults: AsDefaults): 
     introspectionAuthChosen: chosenAuth !== undefined,
     introspectionHint: oneOf(
       `${label}introspectionHint`,
-      o.introspectionHint ?? defaults.introspectionHint,
+      hint,
       ['access_token', 'requesting_party_token', false],
       'access_token',
     ),
+    introspectionHintChosen: hint !== undefined,
     permissionRequestFormat: oneOf(
       `${label}permissionRequestFormat`,
       o.permissionRequestFormat ?? defaults.permissionRequestFormat,

@@ -6,6 +6,13 @@ import { UmaError, type ResourceDescription } from '@uma-kit/core'
 import type { JsonObject } from '@uma-kit/core/internal'
 import type { ResourceRegistry } from './resources.js'
 
+/** Lists resource ids with Keycloak's filters (other servers ignore them). */
+export interface ResourceLister {
+  (query: Record<string, string>): Promise<string[]>
+  /** Whether the AS honours `?owner=` (Keycloak). */
+  filtersByOwner(): Promise<boolean>
+}
+
 /** What `ensure` was given, checked: a description with a name. */
 export type EnsureBody = JsonObject & { name: string; resource_scopes: string[] }
 
@@ -29,18 +36,27 @@ export function ownerOf(description: JsonObject | ResourceDescription): string |
 
 /**
  * Whether a resource as read belongs to `owner` (any resource, when no owner is asked for).
+ * Keycloak reads an owner back as `{ id }` only, so a username cannot be compared there; its
+ * list filters by owner (`?owner=`) on the server, and a resource it listed for that owner is
+ * taken as the owner's. Any other AS must say whose a resource is.
  *
  * @param found - the resource as the AS gave it
  * @param owner - a username or id
+ * @param listedForOwner - the AS filtered its list by this owner (Keycloak)
  * @returns whether it is the owner's
  */
-export function ownedBy(found: ResourceDescription, owner: string | undefined): boolean {
+export function ownedBy(
+  found: ResourceDescription,
+  owner: string | undefined,
+  listedForOwner = false,
+): boolean {
   if (owner === undefined) return true
   const held = found.owner
   if (typeof held === 'string') return held === owner
   if (typeof held === 'object' && held !== null) {
     const { id, name } = held as { id?: unknown; name?: unknown }
-    return id === owner || name === owner
+    if (id === owner || name === owner) return true
+    return listedForOwner && name === undefined
   }
   // an AS that does not say whose it is cannot be trusted to be the owner's
   return false
@@ -71,13 +87,14 @@ function merged(found: ResourceDescription, wanted: EnsureBody): JsonObject | un
  */
 export async function ensureResource(
   registry: ResourceRegistry,
-  list: (query: Record<string, string>) => Promise<string[]>,
+  list: ResourceLister,
   wanted: EnsureBody,
 ): Promise<string> {
   const owner = ownerOf(wanted)
   const query: Record<string, string> = { name: wanted.name, exactName: 'true' }
   if (owner !== undefined) query.owner = owner
   const ids = await list(query)
+  const listedForOwner = owner !== undefined && (await list.filtersByOwner())
   // SolidLab makes the name the id: look there first
   ids.sort((a, b) => Number(b === wanted.name) - Number(a === wanted.name))
   for (const [index, id] of ids.entries()) {
@@ -88,7 +105,7 @@ export async function ensureResource(
       )
     }
     const found = await registry.read(id)
-    if (found.name !== wanted.name || !ownedBy(found, owner)) continue
+    if (found.name !== wanted.name || !ownedBy(found, owner, listedForOwner)) continue
     const update = merged(found, wanted)
     if (update !== undefined) await registry.update(id, update as ResourceDescription)
     return id

@@ -2,7 +2,7 @@
  * @module RPT introspection (RFC 7662, UMA FedAuthz §5): with the RS's client authentication
  * (oauth4webapi writes it), or with the PAT as a bearer token.
  */
-import { UmaError } from '@uma-kit/core'
+import { UmaError, type UmaServerMetadata } from '@uma-kit/core'
 import { callAs, callOAuthEndpoint, type AsResponse } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
 import type { ResolvedAs } from './as-options.js'
@@ -59,8 +59,19 @@ export function readIntrospection(response: AsResponse): CheckedRpt {
   return toCheckedRpt(body, response.text.length)
 }
 
-function hintParameters(as: ResolvedAs): Record<string, string> {
-  return as.introspectionHint === false ? {} : { token_type_hint: as.introspectionHint }
+/**
+ * The `token_type_hint` to send: the user's choice, else `requesting_party_token` for Keycloak
+ * (known by the `policy_endpoint` its UMA metadata adds), whose 26.x introspection leaves the
+ * RPT's permissions out of an `access_token` answer, else `access_token`.
+ */
+function hintParameters(as: ResolvedAs, document: UmaServerMetadata): Record<string, string> {
+  const keycloak = typeof document.policy_endpoint === 'string'
+  const hint = as.introspectionHintChosen
+    ? as.introspectionHint
+    : keycloak
+      ? 'requesting_party_token'
+      : 'access_token'
+  return hint === false ? {} : { token_type_hint: hint }
 }
 
 /**
@@ -97,13 +108,13 @@ export function createIntrospector(
     return callOAuthEndpoint(document, settings, 'introspection', {
       kind: 'introspection',
       token: rpt,
-      parameters: hintParameters(as),
+      parameters: hintParameters(as, document),
     })
   }
 
   async function withPat(rpt: string, context: CallContext): Promise<AsResponse> {
-    const { url } = await metadata.endpoint('introspection_endpoint')
-    const body = new URLSearchParams({ token: rpt, ...hintParameters(as) }).toString()
+    const { url, metadata: document } = await metadata.endpoint('introspection_endpoint')
+    const body = new URLSearchParams({ token: rpt, ...hintParameters(as, document) }).toString()
     return pats.withPat(
       (pat) =>
         callAs(

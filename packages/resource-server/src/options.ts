@@ -70,8 +70,9 @@ export interface CommonOptions {
   introspectionAuth?: 'client' | 'pat' | undefined
   /**
    * `token_type_hint` sent with introspection; `false` sends none. Keycloak answers unknown hints
-   * with 400, and reads Keycloak-style permissions with `requesting_party_token`.
-   * @default 'access_token'
+   * with 400, and gives an RPT's permissions only with `requesting_party_token`.
+   * @default `'requesting_party_token'` where the AS is Keycloak (its metadata names a
+   * `policy_endpoint`), else `'access_token'`
    */
   introspectionHint?: 'access_token' | 'requesting_party_token' | false | undefined
   /**
@@ -80,8 +81,12 @@ export interface CommonOptions {
    * @default 'array'
    */
   permissionRequestFormat?: 'array' | 'object' | undefined
-  /** Scope asked for with the client-credentials grant. @default 'uma_protection' */
-  patScope?: string | undefined
+  /**
+   * Scope asked for with the client-credentials grant; `false` asks for none.
+   * @default 'uma_protection', and none after the AS refuses it with `invalid_scope` (a stock
+   * Keycloak, where `uma_protection` is a client role, not a scope)
+   */
+  patScope?: string | false | undefined
   /** The RPT cache; `false` turns it off (concurrent checks still share one call). */
   cache?: false | CacheOptions | undefined
   /**

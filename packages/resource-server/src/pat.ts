@@ -86,6 +86,12 @@ function renewAt(nowMs: number, expiresIn: number | undefined): number {
   return nowMs + lifetime - Math.min(RENEW_BEFORE_MS, lifetime / 2)
 }
 
+/** A 400 `invalid_scope`: the scope asked for does not exist at this AS. */
+function refusedScope(response: AsResponse): boolean {
+  const body = isJsonObject(response.json) ? response.json : undefined
+  return response.status === 400 && body !== undefined && body.error === 'invalid_scope'
+}
+
 function checkSupplied(pat: unknown): string {
   if (typeof pat !== 'string' || pat === '' || pat.length > 16_384 || /[\s"\\]/.test(pat)) {
     throw new UmaError('invalid_response', 'options.pat() gave no usable PAT')
@@ -111,6 +117,9 @@ export function createPatProvider(
   now: () => number = Date.now,
 ): PatProvider {
   let held: HeldPat | undefined
+  // a stock Keycloak refuses the uma_protection scope (it is a client role there): after that,
+  // ask for none, unless the user chose the scope
+  let scope = as.patScope
   // after a refusal the next supplied PAT must be a new one
   let refused = false
   const renewal = createSingleFlight<'pat', string>()
@@ -130,11 +139,17 @@ export function createPatProvider(
       deadline: context.deadline,
       fetch: fetchImpl,
     }
-    const response = await callOAuthEndpoint(document, settings, 'PAT request', {
-      kind: 'grant',
-      grantType: 'client_credentials',
-      parameters: { scope: as.patScope },
-    })
+    const ask = (asked: string | false) =>
+      callOAuthEndpoint(document, settings, 'PAT request', {
+        kind: 'grant',
+        grantType: 'client_credentials',
+        parameters: asked === false ? {} : { scope: asked },
+      })
+    let response = await ask(scope)
+    if (scope !== false && !as.patScopeChosen && refusedScope(response)) {
+      scope = false
+      response = await ask(scope)
+    }
     const { token, expiresIn } = readPat(response, as.clientId, url)
     held = { token, renewAt: renewAt(now(), expiresIn) }
     return token

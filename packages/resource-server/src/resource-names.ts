@@ -6,7 +6,7 @@
 import { UmaError } from '@uma-kit/core'
 import { createSingleFlight } from '@uma-kit/core/internal'
 import { LRUCache } from 'lru-cache'
-import { ownedBy } from './ensure-resource.js'
+import { ownedBy, type ResourceLister } from './ensure-resource.js'
 import type { ResourceName } from './resource-ref.js'
 import type { ResourceRegistry } from './resources.js'
 
@@ -40,7 +40,7 @@ export interface ResourceNames {
 export function createResourceNames(
   issuer: string,
   registry: ResourceRegistry,
-  list: (query: Record<string, string>) => Promise<string[]>,
+  list: ResourceLister,
 ): ResourceNames {
   const known = new LRUCache<string, string>({ max: MAX_NAMES, ttl: NAME_TTL_MS })
   const flights = createSingleFlight<string, string>()
@@ -49,10 +49,11 @@ export function createResourceNames(
     const query: Record<string, string> = { name: ref.name, exactName: 'true' }
     if (ref.owner !== undefined) query.owner = ref.owner
     const matches: string[] = []
+    const listedForOwner = ref.owner !== undefined && (await list.filtersByOwner())
     for (const id of (await list(query)).slice(0, MAX_READS)) {
       const found = await registry.read(id)
       if (found.name !== ref.name) continue
-      if (!ownedBy(found, ref.owner)) continue
+      if (!ownedBy(found, ref.owner, listedForOwner)) continue
       matches.push(id)
     }
     const [only] = matches

@@ -14,7 +14,7 @@ import {
 import type { MetadataSource } from './as-metadata.js'
 import type { PatProvider } from './pat.js'
 import { isSuccess, protectionError } from './protection-errors.js'
-import { ensureResource, ownerOf, type EnsureBody } from './ensure-resource.js'
+import { ensureResource, ownerOf, type EnsureBody, type ResourceLister } from './ensure-resource.js'
 import {
   bodyId,
   checkDescription,
@@ -89,7 +89,7 @@ export function createResourceRegistry(
   metadata: MetadataSource,
   pats: PatProvider,
   fetchImpl: typeof fetch,
-): { registry: ResourceRegistry; list: (query: Record<string, string>) => Promise<string[]> } {
+): { registry: ResourceRegistry; list: ResourceLister } {
   const ensuring = createSingleFlight<string, string>()
 
   async function call(
@@ -168,9 +168,13 @@ export function createResourceRegistry(
       const owner = ownerOf(body)
       // one ensure per (owner, name) at a time: two concurrent ones would create twice
       return ensuring.run(`${owner ?? ''}\n${body.name}`, () =>
-        ensureResource(registry, listWith, body as EnsureBody),
+        ensureResource(registry, list, body as EnsureBody),
       )
     },
   }
-  return { registry: Object.freeze(registry), list: listWith }
+  // Keycloak (known by the policy_endpoint its UMA metadata adds) filters lists by owner
+  const list: ResourceLister = Object.assign(listWith, {
+    filtersByOwner: async () => typeof (await metadata.all()).policy_endpoint === 'string',
+  })
+  return { registry: Object.freeze(registry), list }
 }

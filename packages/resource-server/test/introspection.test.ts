@@ -34,7 +34,7 @@ function setup(shape: Shape, overrides: Record<string, unknown> = {}) {
 
 describe('introspection', () => {
   it('sends token_type_hint=access_token by default, with client authentication', async () => {
-    const { as, rs, decide } = setup('keycloak')
+    const { as, rs, decide } = setup('spec')
     let auth: string | null = null
     msw.use(
       http.post(as.endpoints.introspection, ({ request }) => {
@@ -46,6 +46,20 @@ describe('introspection', () => {
     expect(as.hints).toEqual(['access_token'])
     // introspection authenticates as the client; the PAT is fetched beside it, for a ticket
     expect(auth).toMatch(/^Basic /)
+    await rs.close()
+  })
+
+  it("sends requesting_party_token by default to Keycloak, whose 26.x leaves an RPT's permissions out otherwise", async () => {
+    const { as, rs, decide } = setup('keycloak')
+    expect(await decide()).toMatchObject({ allowed: true })
+    expect(as.hints).toEqual(['requesting_party_token'])
+    await rs.close()
+  })
+
+  it('sends the hint chosen, access_token included, to Keycloak', async () => {
+    const { as, rs, decide } = setup('keycloak', { introspectionHint: 'access_token' })
+    await decide()
+    expect(as.hints).toEqual(['access_token'])
     await rs.close()
   })
 

@@ -32,6 +32,41 @@ function setup(overrides: Record<string, unknown> = {}) {
 const PERMISSION = { resource_id: 'photo-1', resource_scopes: ['view'] }
 
 describe('the PAT', () => {
+  it('asks once more without a scope when the AS refuses uma_protection (a stock Keycloak), and keeps to that', async () => {
+    const { as, rs } = setup()
+    const scopes: (string | null)[] = []
+    msw.use(
+      http.post(as.endpoints.token, async ({ request }) => {
+        const scope = new URLSearchParams(await request.text()).get('scope')
+        scopes.push(scope)
+        if (scope !== null) return HttpResponse.json({ error: 'invalid_scope' }, { status: 400 })
+        const pat = `scopeless-${scopes.length}`
+        as.pats.add(pat)
+        return HttpResponse.json({ access_token: pat, token_type: 'Bearer' })
+      }),
+    )
+    await rs.requestTicket(PERMISSION)
+    // the AS forgets the PAT: the renewal asks without a scope at once
+    as.pats.clear()
+    await rs.requestTicket(PERMISSION)
+    expect(scopes).toEqual(['uma_protection', null, null])
+    await rs.close()
+  })
+
+  it('keeps a patScope the user chose, even when the AS refuses it', async () => {
+    const { as, rs } = setup({ patScope: 'uma_protection' })
+    let calls = 0
+    msw.use(
+      http.post(as.endpoints.token, () => {
+        calls += 1
+        return HttpResponse.json({ error: 'invalid_scope' }, { status: 400 })
+      }),
+    )
+    await expect(rs.requestTicket(PERMISSION)).rejects.toMatchObject({ code: 'invalid_scope' })
+    expect(calls).toBe(1)
+    await rs.close()
+  })
+
   it('is fetched lazily with client credentials and scope uma_protection, then reused', async () => {
     const { as, rs } = setup()
     let form: URLSearchParams | undefined

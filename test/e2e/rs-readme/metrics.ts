@@ -20,7 +20,11 @@ const seconds = new Histogram({
 // every resource server of the process publishes here; nothing to pass to createResourceServer
 subscribe(DECISION_CHANNEL_NAME, (message) => {
   const event = message as DecisionEvent
-  decisions.inc({ outcome: event.outcome, cached: String(event.cached), issuer: event.issuer })
+  decisions.inc({
+    outcome: event.outcome,
+    cached: String(event.cached),
+    issuer: event.issuer ?? '',
+  })
   seconds.observe({ outcome: event.outcome }, event.durationMs / 1000)
 })
 

@@ -15,7 +15,8 @@ const app = express()
 app.get(
   '/photos/:name',
   // answer 404 first: the guard only decides about resources that exist
-  (req, res, next) => (photos.has(req.params.name) ? next() : res.status(404).json({ error: 'no such photo' })),
+  (req, res, next) =>
+    photos.has(String(req.params.name)) ? next() : res.status(404).json({ error: 'no such photo' }),
   rs.requireUmaScope('view', { resource: (req) => photos.get(String(req.params.name)) ?? '' }),
   (req, res) => res.json({ photo: req.params.name }),
 )

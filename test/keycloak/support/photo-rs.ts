@@ -8,11 +8,11 @@ import { Router, type Request } from 'express'
 import {
   createResourceServer,
   type ResourceServer,
-  type ResourceServerOptions,
+  type SingleAsOptions,
 } from '@uma-kit/resource-server'
 import { listen, type App } from './app.js'
 import { issuer } from './context.js'
-import { KEYCLOAK_PAT_SCOPE, RS, type User } from './realm.js'
+import { RS, type User } from './realm.js'
 import { ownerPat } from './tokens.js'
 
 /** Options of {@link createPhotoRs}. */
@@ -31,7 +31,7 @@ export interface PhotoRsOptions {
   /** @default ['photo.jpg'] */
   photos?: string[]
   /** More options for `createResourceServer`. */
-  resourceServer?: Partial<ResourceServerOptions>
+  resourceServer?: Partial<SingleAsOptions>
 }
 
 /** One owner's photos behind uma-kit, as an Express router. */
@@ -55,13 +55,13 @@ export function createPhotoRs(options: PhotoRsOptions = {}): PhotoRs {
     issuer,
     clientId: client.id,
     clientSecret: client.secret,
+    // uma-kit's defaults: the PAT scope, the introspection hint and the JWT audience follow
+    // Keycloak by themselves (no uma_protection scope, requesting_party_token, the client id)
     ...(options.pat === 'client-credentials'
-      ? { patScope: KEYCLOAK_PAT_SCOPE }
+      ? {}
       : { pat: options.pat ?? ownerPat(owner, client) }),
     realm: 'photos',
     rptValidation: mode,
-    // Keycloak puts an RPT's permissions into introspection answers only for this hint
-    ...(mode === 'jwt' ? { audience: client.id } : { introspectionHint: 'requesting_party_token' }),
     ...options.resourceServer,
   })
   const ids = new Map<string, string>()

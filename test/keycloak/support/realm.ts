@@ -25,13 +25,6 @@ export const RS: RsClient = { id: 'photo-rs', secret: 'photo-rs-secret' }
 /** The resource server whose tokens, and so whose tickets, live 8 s. */
 export const BRIEF_RS: RsClient = { id: 'photo-rs-brief', secret: 'photo-rs-brief-secret' }
 
-/**
- * The scope an RS asks for with its client-credentials PAT. uma-kit asks for `uma_protection` by
- * default, as UMA has it, but a stock Keycloak knows no client scope of that name and answers
- * 400 invalid_scope (uma_protection is a client role there); `openid` is one it always accepts.
- */
-export const KEYCLOAK_PAT_SCOPE = 'openid'
-
 /** Public clients of requesting parties and owners. */
 export type AppClient = 'bob-app' | 'bob-app-brief' | 'carol-app' | 'owner-console'
 
