@@ -3,7 +3,7 @@
  * empty directory, and imports them by name there: what a user gets from the registry.
  * Needs the workspace build (`pnpm build`), as `pnpm check` runs it first.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,6 +60,8 @@ beforeAll(() => {
       private: true,
       type: 'module',
       dependencies: { ...local, express: manifest('resource-server').peerDependencies?.express },
+      // what a TypeScript user adds to type-check an app against the published .d.ts
+      devDependencies: { '@types/node': '^20.19.0', '@types/express': '^5.0.0' },
       overrides: { '@uma-kit/core': local['@uma-kit/core'] },
     }),
   )
@@ -78,7 +80,67 @@ function runInApp(code: string): string {
   })
 }
 
+/** An app as a TypeScript user writes it, type-checked with `strict` and `nodenext`. */
+const TYPED_APP = `
+import { createUmaFetch, isUmaError } from '@uma-kit/client'
+import { parseUmaChallenge, type UmaServerMetadata } from '@uma-kit/core'
+import { startTestServer } from '@uma-kit/dev-server/testing'
+import { createResourceServer, umaContext, type ResourceServer } from '@uma-kit/resource-server'
+import express from 'express'
+
+const trusted = ['https://as.example'] as const
+const umaFetch = createUmaFetch({
+  trustedIssuers: trusted,
+  clientId: 'app',
+  claims: () => undefined,
+  requestingPartyToken: () => 'token',
+})
+const rs: ResourceServer = createResourceServer({
+  issuer: new URL('https://as.example'),
+  clientId: 'rs',
+  clientSecret: 'secret',
+})
+const app = express()
+app.get('/photos/:id', rs.requireUmaScope('view', { resource: (req) => String(req.params.id) }), (req, res) => {
+  const { resourceId, scopes, permissions, issuer } = umaContext(req)
+  res.json({ resourceId, scopes, count: permissions.length, issuer })
+})
+const metadata: UmaServerMetadata | undefined = undefined
+const as = await startTestServer({ resources: [{ name: 'doc', resource_scopes: ['read'] }] })
+const challenge = parseUmaChallenge((await umaFetch(as.issuer)).headers.get('www-authenticate'))
+if (isUmaError(challenge)) console.log(challenge.code, metadata)
+await as.close()
+`
+
 describe('published packages', () => {
+  it('type-checks an app against the published .d.ts, strict with nodenext', () => {
+    const app = join(work, 'app')
+    writeFileSync(join(app, 'app.ts'), TYPED_APP)
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+        },
+        files: ['app.ts'],
+      }),
+    )
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+    const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], {
+      cwd: app,
+      encoding: 'utf8',
+    })
+    // the compiler's own report, when it fails, says what a user would see
+    expect(result.stdout + result.stderr).toBe('')
+    expect(result.status).toBe(0)
+  }, 120_000)
+
   it.each(PACKAGES)('@uma-kit/%s ships dist with .d.ts and no tests', (name) => {
     const listing = execFileSync('tar', ['-tzf', tarballs.get(name)!], { encoding: 'utf8' })
     expect(listing).toContain('package/dist/index.js')
@@ -87,6 +149,27 @@ describe('published packages', () => {
     expect(listing).not.toMatch(/\.test\.(ts|js)/)
     expect(listing).not.toMatch(/tsbuildinfo/)
   })
+
+  it.each(PACKAGES)(
+    '@uma-kit/%s points users only at what they have: no relative README links, no team documents',
+    (name) => {
+      const readme = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/README.md'], {
+        encoding: 'utf8',
+      })
+      // a relative link breaks on the registry's page
+      expect(readme).not.toMatch(/\]\((?!https?:|#)/)
+      const shipped = execFileSync(
+        'tar',
+        ['-xzOf', tarballs.get(name)!, '--wildcards', 'package/*'],
+        {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      )
+      expect(shipped).not.toMatch(/\b(api|wire|style)\.md\b/)
+      expect(shipped).not.toContain('integration.test')
+    },
+  )
 
   it.each(PACKAGES)('@uma-kit/%s pins real versions instead of workspace: or catalog:', (name) => {
     const packed = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], {

@@ -173,6 +173,34 @@ describe('resource-server README, several ASes', () => {
   })
 })
 
+describe('resource-server README, WSO2 IS', () => {
+  it('configures a WSO2-shaped AS with metadata alone, no discovery', async () => {
+    const wso2 = await startTestServer({
+      shape: 'wso2',
+      clients: {
+        'photo-rs': { secret: 'wso2-rs-secret', resourceServerFor: 'alice' },
+        'bob-app': { secret: 'bob-secret' },
+      },
+      resources: [{ name: 'photo.jpg', resource_scopes: ['view'] }],
+    })
+    const secret = process.env.RS_SECRET
+    try {
+      process.env.WSO2_URL = new URL(wso2.issuer).origin
+      process.env.RS_SECRET = 'wso2-rs-secret'
+      const { rs } = await import('./rs-readme/wso2.js')
+      closers.push(() => rs.close())
+      const ids = await rs.resources.list()
+      expect(ids).toEqual([wso2.resourceIds.get('photo.jpg')])
+      expect(
+        await rs.requestTicket({ resource_id: ids[0] ?? '', resource_scopes: ['view'] }),
+      ).not.toBe('')
+    } finally {
+      process.env.RS_SECRET = secret
+      await wso2.close()
+    }
+  })
+})
+
 describeWithRedis('resource-server README, a fleet on Redis', () => {
   it('shares checked RPTs through Redis and revokes one everywhere', async () => {
     const redis = await startRedisServer()

@@ -1,18 +1,11 @@
 /**
- * The examples of packages/core/README.md, verbatim (test/readme-snippets.test.ts checks that they
- * stay identical), run against msw.
+ * The examples of packages/core/README.md: each README block marked
+ * `<!-- tested: packages/core/test/readme/<file>.ts -->` is copied from that module, which this
+ * test imports against msw.
  */
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import {
-  createDiscoveryCache,
-  discover,
-  formatUmaChallenge,
-  isUmaError,
-  normalizePermissions,
-  parseUmaChallenge,
-} from '../src/index.js'
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
@@ -34,10 +27,7 @@ describe('README examples', () => {
       ),
     )
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
-
-    const metadata = await discover('https://kc.example/realms/photoz', { timeoutMs: 3000 })
-    console.log(metadata.permission_endpoint)
-
+    await import('./readme/discover.js')
     expect(log).toHaveBeenCalledWith('https://kc.example/realms/photoz/authz/protection/permission')
   })
 
@@ -53,49 +43,26 @@ describe('README examples', () => {
       }),
     )
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
-
-    const discovery = createDiscoveryCache({ ttlSeconds: 600 })
-    const [a, b] = await Promise.all([
-      discovery.get('https://as.example'),
-      discovery.get('https://as.example/'),
-    ])
-    console.log(a === b) // true: one request
-
+    await import('./readme/discovery-cache.js')
     expect(log).toHaveBeenCalledWith(true)
     expect(calls).toBe(1)
   })
 
-  it('formats and parses a challenge', () => {
-    const field = formatUmaChallenge({ realm: 'photos', asUri: 'https://as.example', ticket: 't1' })
-    // UMA realm="photos", as_uri="https://as.example", ticket="t1"
-    const challenge = parseUmaChallenge(`Bearer realm="api", ${field}`)
-    // { realm: 'photos', asUri: 'https://as.example', ticket: 't1' }
-
+  it('formats and parses a challenge', async () => {
+    const { field, challenge } = await import('./readme/challenge.js')
     expect(field).toBe('UMA realm="photos", as_uri="https://as.example", ticket="t1"')
     expect(challenge).toEqual({ realm: 'photos', asUri: 'https://as.example', ticket: 't1' })
   })
 
-  it('normalises permissions', () => {
-    const permissions = normalizePermissions({
-      active: true,
-      authorization: { permissions: [{ rsid: 'r7', rsname: 'Album 7', scopes: ['view'] }] },
-    })
-    // [{ resource_id: 'r7', resource_scopes: ['view'] }]
-
+  it('normalises permissions', async () => {
+    const { permissions } = await import('./readme/permissions.js')
     expect(permissions).toEqual([{ resource_id: 'r7', resource_scopes: ['view'] }])
   })
 
   it('branches on the error code', async () => {
     server.use(http.get('*', () => HttpResponse.error()))
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
-
-    try {
-      await discover('https://as.example')
-    } catch (err) {
-      if (isUmaError(err) && err.code === 'as_unreachable') console.log('try again later')
-      else throw err
-    }
-
+    await import('./readme/errors.js')
     expect(log).toHaveBeenCalledWith('try again later')
   })
 })
