@@ -17,6 +17,9 @@ const CODES: Record<Colour, [number, number]> = {
   cyan: [36, 39],
 }
 
+/** The width of the actor and peer columns: `AS alice`. */
+const WHO = 8
+
 /** Where the demo writes, and whether it may colour. */
 export interface DemoLog {
   /** A numbered step heading. */
@@ -34,7 +37,10 @@ export interface DemoLog {
 }
 
 /** Tells whether to colour: a terminal, `NO_COLOR` unset, or `FORCE_COLOR` set. */
-export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+export function useColour(
+  stream: { isTTY?: boolean | undefined },
+  env: NodeJS.ProcessEnv,
+): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true
   return stream.isTTY === true
@@ -59,15 +65,15 @@ export function createDemoLog(write: (line: string) => void, colour: boolean): D
     },
     exchange(line) {
       const arrow = line.direction === 'request' ? '→' : '←'
-      const peer = paint(line.peer === 'AS' ? 'magenta' : 'cyan', line.peer)
       // pad before painting: escape codes have no width on screen
+      const peer = paint(line.peer === 'RS' ? 'cyan' : 'magenta', line.peer.padEnd(WHO))
       const padded = line.what.padEnd(24)
       const what =
         line.direction === 'request' ? padded : paint(line.ok === true ? 'green' : 'yellow', padded)
-      write(`   ${line.actor.padEnd(6)}${arrow} ${peer}  ${what} ${paint('dim', line.detail)}`)
+      write(`   ${line.actor.padEnd(WHO)} ${arrow} ${peer} ${what} ${paint('dim', line.detail)}`)
     },
     note(who, text) {
-      write(`   ${paint('blue', who.padEnd(6))}  ${text}`)
+      write(`   ${paint('blue', who.padEnd(WHO))}   ${text}`)
     },
     ok(text) {
       write(`   ${paint('green', '✔')} ${text}`)

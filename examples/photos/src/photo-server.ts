@@ -1,39 +1,55 @@
 /**
- * Alice's photo resource server: Express with `requireUmaScope`. It registers each photo at the
- * authorization server on start-up (`resources.ensure`, so a restart finds what it registered
- * before) and protects `GET /photos/:id` with `view` and `POST /photos/:id/print` with `print`.
+ * The photo resource server: one Express app and one uma-kit resource server for photos of
+ * several owners, each owner's photos protected by the AS that owner chose (UMA's distributed
+ * model). On start-up it waits for every AS (`rs.ready()`), registers each photo at its owner's
+ * AS (`forIssuer(issuer).resources.ensure`, so a restart finds what it registered before), and
+ * serves its RFC 9728 document naming every AS.
  */
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express'
 import {
   createResourceServer,
+  type CommonOptions,
+  type ReadyAttempt,
   type ResourceServer,
-  type SingleAsOptions,
 } from '@uma-kit/resource-server'
+import { photoApp, type PhotoEntry, type Served } from './photo-routes.js'
 
-/** The smallest JPEG there is (1×1 grey): the demo is about access, not pixels. */
-const PHOTO_JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-  'base64',
-)
+/** An owner of photos on the RS, and the AS that protects them. */
+export interface PhotoOwner {
+  /** `alice` */
+  readonly name: string
+  /** The owner's AS. */
+  readonly issuer: string
+  /** The RS's client at that AS (`photo-rs` in the demo configurations). */
+  readonly clientId: string
+  /** Its secret there. */
+  readonly clientSecret: string
+  /** The owner's photos, by file name. */
+  readonly photos: readonly string[]
+}
 
-/** Options of {@link startPhotoServer}. */
-export interface PhotoServerOptions {
-  /** The authorization server's issuer. */
-  issuer: string
-  /** The RS's client at the AS (`photo-rs` in the demo configuration). */
-  clientId: string
-  /** Its secret. */
-  clientSecret: string
-  /** Photos to serve and register, by file name. @default ['photo.jpg'] */
-  photos?: string[]
+/** Options of {@link startPhotoServer}: several owners, or one (Alice, at `issuer`). */
+export type PhotoServerOptions = (
+  | { owners: readonly PhotoOwner[] }
+  | {
+      owners?: undefined
+      /** Alice's AS. */
+      issuer: string
+      clientId: string
+      clientSecret: string
+      /** @default ['photo.jpg'] */
+      photos?: string[]
+    }
+) & {
   /** @default '127.0.0.1' */
   host?: string
   /** @default 0 (a free port) */
   port?: number
-  /** Passed through to `createResourceServer` (timeouts, caching, `onDecision`, ...). */
-  resourceServer?: Partial<SingleAsOptions> | undefined
+  /** Passed through to `createResourceServer` (timeouts, caching, `onDecision`, `fetch`, ...). */
+  resourceServer?: Partial<CommonOptions> | undefined
+  /** Told of each attempt to reach an AS at start-up. */
+  onReady?: ((attempt: ReadyAttempt) => void) | undefined
   /** Errors the RS hands to Express (`next(err)`), for the caller to log. */
   onError?: (err: unknown) => void
 }
@@ -42,106 +58,102 @@ export interface PhotoServerOptions {
 export interface PhotoServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string
-  /** The resource id the AS gave each photo, by file name. */
+  /** Each photo, by file name: its owner, its AS, its resource id there. */
+  readonly photos: ReadonlyMap<string, PhotoEntry>
+  /** The resource id each photo's AS gave it, by file name. */
   readonly resourceIds: ReadonlyMap<string, string>
   /** What requests printed, in order. */
   readonly printed: readonly string[]
+  /** Requests let through, with the AS that vouched for each. */
+  readonly served: readonly Served[]
   /** The uma-kit resource server behind the routes. */
   readonly rs: ResourceServer
   /** Stops listening and closes the uma-kit resource server. */
   close(): Promise<void>
 }
 
-function resourceOf(resourceIds: ReadonlyMap<string, string>) {
-  return function photoResource(req: Request): string {
-    const id = resourceIds.get(String(req.params.id))
-    // findPhoto answered 404 before the guard ran; reaching here without an id is a bug
-    if (id === undefined) throw new Error('photo resource not registered')
-    return id
-  }
+function ownersOf(options: PhotoServerOptions): readonly PhotoOwner[] {
+  if (options.owners !== undefined) return options.owners
+  const { issuer, clientId, clientSecret } = options
+  return [
+    { name: 'alice', issuer, clientId, clientSecret, photos: options.photos ?? ['photo.jpg'] },
+  ]
 }
 
-function findPhoto(resourceIds: ReadonlyMap<string, string>): RequestHandler {
-  return function findPhoto(req, res, next) {
-    if (resourceIds.has(String(req.params.id))) next()
-    else res.status(404).json({ error: 'not_found' })
-  }
-}
-
-function errorHandler(onError: ((err: unknown) => void) | undefined): ErrorRequestHandler {
-  return function photoErrors(err: unknown, _req, res, _next) {
-    onError?.(err)
-    // nothing of the error reaches the client: it may name the AS's endpoints
-    res.status(500).json({ error: 'server_error' })
-  }
-}
-
-async function listen(app: express.Express, host: string, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)))
+async function listen(host: string, port: number): Promise<Server> {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
   })
+  return server
 }
 
-/**
- * Starts the photo RS: registers the photos at the AS, then listens.
- *
- * @param options - the AS, the RS's credentials, where to listen
- * @returns the running server
- */
-export async function startPhotoServer(options: PhotoServerOptions): Promise<PhotoServer> {
-  const rs = createResourceServer({
-    issuer: options.issuer,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    realm: 'photos',
-    ...options.resourceServer,
-  })
-  const resourceIds = new Map<string, string>()
-  const printed: string[] = []
-  try {
-    for (const name of options.photos ?? ['photo.jpg']) {
-      const id = await rs.resources.ensure({
-        name,
+async function register(rs: ResourceServer, owners: readonly PhotoOwner[]) {
+  const photos = new Map<string, PhotoEntry>()
+  for (const owner of owners) {
+    for (const photo of owner.photos) {
+      const resourceId = await rs.forIssuer(owner.issuer).resources.ensure({
+        name: photo,
         type: 'https://photos.example/photo',
         resource_scopes: ['view', 'print'],
       })
-      resourceIds.set(name, id)
+      photos.set(photo, { photo, owner: owner.name, issuer: owner.issuer, resourceId })
     }
-  } catch (err) {
+  }
+  return photos
+}
+
+/**
+ * Starts the photo RS: listens (its URL is the RFC 9728 resource), waits for the ASes,
+ * registers the photos, then answers.
+ *
+ * @param options - the owners and their ASes, where to listen
+ * @returns the running server
+ */
+export async function startPhotoServer(options: PhotoServerOptions): Promise<PhotoServer> {
+  const owners = ownersOf(options)
+  const host = options.host ?? '127.0.0.1'
+  const server = await listen(host, options.port ?? 0)
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`
+  const photos = new Map<string, PhotoEntry>()
+  const rs = createResourceServer({
+    authorizationServers: owners.map(({ issuer, clientId, clientSecret }) => ({
+      issuer,
+      clientId,
+      clientSecret,
+    })),
+    // the photo in the URL names its owner, so its AS: an id alone could be any AS's
+    issuerFor: (resourceId, req) => {
+      const entry = photos.get(String(req?.params.id))
+      if (entry?.resourceId !== resourceId) throw new Error('no AS protects this photo')
+      return entry.issuer
+    },
+    resourceMetadata: { resource: url, resource_name: 'Photos' },
+    realm: 'photos',
+    ...options.resourceServer,
+  })
+  const record = { printed: [] as string[], served: [] as Served[] }
+  const close = async () => {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
     await rs.close()
+  }
+  try {
+    await rs.ready({ onAttempt: options.onReady })
+    for (const [photo, entry] of await register(rs, owners)) photos.set(photo, entry)
+  } catch (err) {
+    await close()
     throw err
   }
-  const resource = resourceOf(resourceIds)
-  const app = express()
-  app.get(
-    '/photos/:id',
-    findPhoto(resourceIds),
-    rs.requireUmaScope('view', { resource }),
-    (_req, res) => {
-      res.type('image/jpeg').send(PHOTO_JPEG)
-    },
-  )
-  app.post(
-    '/photos/:id/print',
-    findPhoto(resourceIds),
-    rs.requireUmaScope('print', { resource }),
-    (req, res) => {
-      printed.push(String(req.params.id))
-      res.status(202).json({ status: 'queued', photo: req.params.id, copies: 1 })
-    },
-  )
-  app.use(errorHandler(options.onError))
-  const server = await listen(app, options.host ?? '127.0.0.1', options.port ?? 0)
-  const { port } = server.address() as AddressInfo
+  server.on('request', photoApp(rs, photos, record, options.onError))
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    resourceIds,
-    printed,
+    url,
+    photos,
+    resourceIds: new Map([...photos].map(([photo, entry]) => [photo, entry.resourceId])),
+    printed: record.printed,
+    served: record.served,
     rs,
-    async close() {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await rs.close()
-    },
+    close,
   }
 }

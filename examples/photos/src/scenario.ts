@@ -1,24 +1,25 @@
 /**
- * The photo-sharing scenario of the UMA specs, step by step: Alice's photo RS registers
- * photo.jpg; Bob views it (401, ticket, RPT, 200); Bob prints it (the AS asks for his email,
- * then for Alice's approval, then upgrades his RPT); Carol is denied. Each exchange is logged
- * as it happens, and each expectation is checked: the run fails loudly where the flow deviates.
+ * The photo-sharing scenario of the UMA specs, with UMA's distributed model: Alice's photo.jpg
+ * and Dave's lake.jpg sit on one photo RS, each protected by its owner's AS. Bob views and
+ * prints Alice's photo through Alice's AS, views Dave's through Dave's, with one `umaFetch`;
+ * Carol is denied. Each exchange is logged as it happens, the RS's too (its PAT, tickets,
+ * introspections, cache hits), and each expectation is checked: the run fails loudly where the
+ * flow deviates.
  */
-import {
-  JWT_CLAIMS_FORMAT,
-  PHOTOS_CONFIG_URL,
-  createDevServer,
-  loadConfig,
-  type AsConfig,
-  type DevServer,
-} from '@uma-kit/dev-server'
 import { createUmaFetch, isUmaError, type ClaimsContext } from '@uma-kit/client'
+import { JWT_CLAIMS_FORMAT, type AsConfig, type AsEvent } from '@uma-kit/dev-server'
+import { createCast, type Cast } from './cast.js'
 import type { DemoLog } from './log.js'
-import { startPhotoServer, type PhotoServer } from './photo-server.js'
-import { shortToken, tracingFetch } from './trace.js'
+import { startOwnerAses, type DemoShape, type OwnerAs } from './owner-ases.js'
+import type { PhotoServer } from './photo-server.js'
+import { createRunRecord, type RunRecord } from './run-record.js'
+import type { Stage } from './stage.js'
+import { checkStart, introduceAses, startRs } from './start-up.js'
+import * as steps from './steps.js'
+import { summarise } from './summary.js'
+import { tracingFetch } from './trace.js'
 
-/** The wire shapes the demo runs against (the client does not speak CAS's RPT endpoint yet). */
-export type DemoShape = 'spec' | 'keycloak'
+export type { DemoShape } from './owner-ases.js'
 
 /** What a run found. */
 export interface ScenarioResult {
@@ -28,183 +29,116 @@ export interface ScenarioResult {
 
 /** Options of {@link runPhotoScenario}. */
 export interface ScenarioOptions {
-  /** The AS's wire shape: the specs' or Keycloak's. @default 'spec' */
+  /** Both ASes' wire shape: the specs' or Keycloak's. @default 'spec' */
   mode?: DemoShape
   /** Where the tutorial goes. */
   log: DemoLog
-  /** The AS's owners, clients and policies. @default config/photos.json of the development AS */
+  /** Alice's AS: owners, clients, policies. @default config/photos.json of the development AS */
   config?: AsConfig
+  /** Dave's AS. @default config/dave.json of this example */
+  daveConfig?: AsConfig
 }
 
 /** Bob's email, pushed as claims when the AS asks (or up front, for Keycloak). */
 const BOB_CLAIMS = { email: 'bob@example.com' }
 
+/** What the RS's own lines tell already (its PAT, its introspections), seen from the RS. */
+const TOLD_BY_THE_RS = new Set<AsEvent['type']>(['pat_issued', 'introspection'])
+
 function pushClaims(mode: DemoShape) {
   return (ctx: ClaimsContext) => {
     // Keycloak never sends need_info: claims go with the first request there
     const asked = ctx.requiredClaims?.some((c) => c.name === 'email') === true
-    if (!asked && mode !== 'keycloak') return Promise.resolve(undefined)
-    return Promise.resolve({
+    if (!asked && mode !== 'keycloak') return undefined
+    return {
       claim_token: Buffer.from(JSON.stringify(BOB_CLAIMS)).toString('base64url'),
       claim_token_format: JWT_CLAIMS_FORMAT,
-    })
+    }
   }
 }
 
-/** Alice's side: she watches her pending requests and approves Bob's print request. */
-function startAlice(
-  as: DevServer,
-  password: string,
+function makeStage(
+  mode: DemoShape,
   log: DemoLog,
-): { stop(): void; approved: Promise<void> } {
-  let timer: NodeJS.Timeout | undefined
-  let stopped = false
-  let resolveApproved: () => void = () => undefined
-  const approved = new Promise<void>((resolve) => (resolveApproved = resolve))
-  const auth = `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`
-  const url = `${new URL(as.issuer).origin}${as.paths.ownerRequests}`
-  const check = async () => {
-    const res = await fetch(url, { headers: { authorization: auth } })
-    const pending = (await res.json()) as {
-      id: string
-      clientId: string
-      scope: string
-      resourceName: string
-    }[]
-    for (const request of pending) {
-      log.note(
-        'Alice',
-        `sees ${request.clientId} asking to ${request.scope} ${request.resourceName}, and approves`,
-      )
-      await fetch(`${url}/${request.id}`, {
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ decision: 'approve' }),
-      })
-      resolveApproved()
-    }
-  }
-  const tick = () => {
-    if (stopped) return
-    check()
-      .catch((err: unknown) => log.fail(`Alice could not reach the AS: ${String(err)}`))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, 250)
-      })
-  }
-  timer = setTimeout(tick, 250)
+  run: RunRecord,
+  cast: Cast,
+  ases: OwnerAs[],
+  rs: PhotoServer,
+): Stage {
+  const [alice, dave] = ases
+  if (alice === undefined || dave === undefined) throw new Error('two ASes expected')
+  const client = (name: string, clientId: string) =>
+    createUmaFetch({
+      // one client for every AS its user meets: RPTs are kept per AS
+      trustedIssuers: [alice.issuer, dave.issuer],
+      clientId,
+      // createUmaFetch takes one client registration for all its ASes: the demo's configurations
+      // give bob-app the same secret at both
+      clientSecret: alice.config.clients[clientId]?.secret ?? '',
+      claims: pushClaims(mode),
+      onRequestSubmitted: { pollMaxWaitMs: 20_000 },
+      fetch: tracingFetch(name, cast, (line) => run.exchange(line)),
+    })
   return {
-    approved,
-    stop() {
-      stopped = true
-      clearTimeout(timer)
-    },
+    mode,
+    log,
+    run,
+    cast,
+    alice,
+    dave,
+    rs,
+    bob: client('Bob', 'bob-app'),
+    client,
+    url: (photo) => `${rs.url}/photos/${photo}`,
   }
 }
 
 /**
- * Runs the scenario against a fresh AS and photo RS on 127.0.0.1, and shuts both down.
+ * Runs the scenario against two fresh ASes and the photo RS on 127.0.0.1, and shuts them down.
  *
- * @param options - the AS mode and the log
+ * @param options - the shape, the log, the configurations
  * @returns the failed expectations
  */
 export async function runPhotoScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const mode = options.mode ?? 'spec'
   const { log } = options
-  const failures: string[] = []
-  const expect = (ok: boolean, text: string) => {
-    if (ok) log.ok(text)
-    else {
-      log.fail(text)
-      failures.push(text)
-    }
-  }
-  const config = options.config ?? (await loadConfig(PHOTOS_CONFIG_URL))
-  const as = await createDevServer({
-    config,
-    shape: mode,
-    onEvent: (event) => {
-      if (event.type !== 'introspection' && event.type !== 'pat_issued')
-        log.note('AS', event.message)
-    },
-  })
+  const run = createRunRecord(log)
+  const cast = createCast()
+  let ases: OwnerAs[] = []
   let rs: PhotoServer | undefined
-  let alice: { stop(): void; approved: Promise<void> } | undefined
   try {
-    log.step(`Start the authorization server (${mode} wire shape) and Alice's photo server`)
-    const issuer = await as.listen(0)
-    log.info(`   AS at ${issuer}`)
-    const rsClient = config.clients['photo-rs']
-    if (rsClient === undefined) throw new Error('config has no photo-rs client')
-    rs = await startPhotoServer({ issuer, clientId: 'photo-rs', clientSecret: rsClient.secret })
-    log.info(
-      `   photo RS at ${rs.url}; photo.jpg is resource ${shortToken(rs.resourceIds.get('photo.jpg') ?? '?', 13)}`,
-    )
-
-    const asOrigin = new URL(issuer).origin
-    const clientFor = (name: string, clientId: string) =>
-      createUmaFetch({
-        trustedIssuers: [issuer],
-        clientId,
-        clientSecret: config.clients[clientId]?.secret ?? '',
-        claims: pushClaims(mode),
-        onRequestSubmitted: { pollMaxWaitMs: 20_000 },
-        fetch: tracingFetch(name, asOrigin, (line) => log.exchange(line)),
-      })
-    const bob = clientFor('Bob', 'bob-app')
-    const photo = `${rs.url}/photos/photo.jpg`
-
     log.step(
-      'Bob views photo.jpg: no RPT yet, so the RS answers with a ticket, and Bob trades it for an RPT',
+      `Start Alice's AS and Dave's AS (${mode} wire shape), and the photo RS that holds photos of both`,
     )
-    const viewed = await bob(photo)
-    expect(
-      viewed.status === 200 && viewed.headers.get('content-type') === 'image/jpeg',
-      `Bob sees the photo (${viewed.status})`,
-    )
-
-    log.step(
-      "Bob prints photo.jpg: his RPT lacks print; the AS wants his email, then Alice's approval",
-    )
-    alice = startAlice(as, config.owners.alice?.password ?? '', log)
-    let printed: Response
-    try {
-      printed = await bob(`${photo}/print`, { method: 'POST' })
-    } catch (err) {
-      // Keycloak's request_submitted brings no new ticket to poll with: ask again once approved
-      if (!(isUmaError(err) && err.code === 'request_submitted')) throw err
-      log.note('Bob', 'the AS passed the request to Alice; Bob asks again once she has answered')
-      await alice.approved
-      printed = await bob(`${photo}/print`, { method: 'POST' })
-    }
-    expect(printed.status === 202, `Bob's print job is queued (${printed.status})`)
-    expect(rs.printed.length === 1, 'the RS printed exactly once')
-
-    log.step(
-      'Bob views photo.jpg again: his upgraded RPT holds view and print, so one request does it',
-    )
-    const again = await bob(photo)
-    expect(again.status === 200, `Bob sees the photo with his cached RPT (${again.status})`)
-
-    log.step('Carol views photo.jpg: no policy grants her anything')
-    const carol = clientFor('Carol', 'carol-app')
-    try {
-      const res = await carol(photo)
-      expect(false, `Carol should have been refused, got ${res.status}`)
-    } catch (err) {
-      expect(
-        isUmaError(err) && err.code === 'request_denied',
-        `Carol is refused (${isUmaError(err) ? err.code : String(err)})`,
-      )
-    }
+    ases = await startOwnerAses({
+      shape: mode,
+      alice: options.config,
+      dave: options.daveConfig,
+      onEvent: (label, event) => {
+        if (!TOLD_BY_THE_RS.has(event.type)) log.note(label, event.message)
+      },
+    })
+    introduceAses(ases, cast, log)
+    const since = run.mark()
+    rs = await startRs(ases, run, log, cast)
+    log.info(`   photo RS at ${rs.url}, its RFC 9728 document naming both ASes`)
+    const stage = makeStage(mode, log, run, cast, ases, rs)
+    await checkStart(stage, since)
+    await steps.bobViewsAlicesPhoto(stage)
+    await steps.bobPrintsAlicesPhoto(stage)
+    await steps.bobViewsAgain(stage)
+    await steps.bobViewsDavesPhoto(stage)
+    await steps.bobViewsBoth(stage)
+    await steps.carolIsDenied(stage)
+    summarise(stage)
   } catch (err) {
-    const text = `the scenario stopped: ${isUmaError(err) ? `${err.code}: ${err.message}` : String(err)}`
-    log.fail(text)
-    failures.push(text)
+    run.expect(
+      false,
+      `the scenario stopped: ${isUmaError(err) ? `${err.code}: ${err.message}` : String(err)}`,
+    )
   } finally {
-    alice?.stop()
     await rs?.close()
-    await as.close()
+    await Promise.all(ases.map(({ as }) => as.close()))
   }
-  return { failures }
+  return { failures: run.failures }
 }
