@@ -83,8 +83,10 @@ describe('sessions over real HTTP', () => {
   it.each(['spec', 'keycloak'] as const)(
     'an expired ticket (%s) is handled by fetching the resource again for a fresh one',
     async (mode) => {
-      // Keycloak's tickets are JWTs whose exp is the PAT's (wire.md §6.1): a short PAT makes them short
-      const lifetimes = mode === 'keycloak' ? { patSeconds: 1 } : { ticketSeconds: 1 }
+      // Keycloak's tickets are JWTs whose exp is the PAT's (wire.md §6.1): a short PAT makes them
+      // short. Three seconds, not one: exp is in whole seconds, and the RS renews a PAT half-way,
+      // so the fresh ticket after the refetch always has time left to be redeemed
+      const lifetimes = mode === 'keycloak' ? { patSeconds: 3 } : { ticketSeconds: 1 }
       stack = await startStack({ mode, lifetimes })
       let delayed = false
       const bob = createUmaFetch({
@@ -94,7 +96,7 @@ describe('sessions over real HTTP', () => {
           const url = input instanceof Request ? input.url : String(input)
           if (!delayed && init?.method === 'POST' && url.includes('token')) {
             delayed = true
-            await sleep(2100)
+            await sleep(mode === 'keycloak' ? 3600 : 2100)
           }
           return fetch(input, init)
         },

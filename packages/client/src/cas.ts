@@ -20,6 +20,7 @@ import { LRUCache } from 'lru-cache'
 import { abortable } from './abort.js'
 import type { ClaimToken, ResolvedClientOptions } from './options.js'
 import { shownUrl } from './shown.js'
+import { credentialsFor } from './client-credentials.js'
 
 /** What goes in CAS's JSON RPT request. */
 export interface CasRptRequest {
@@ -99,11 +100,12 @@ export function createAatSource(options: ResolvedClientOptions): AatSource {
   const flights = createSingleFlight<string, string>()
 
   async function obtain(metadata: UmaServerMetadata): Promise<string> {
+    const client = credentialsFor(options, metadata.issuer)
     const response = await callOAuthEndpoint(
       metadata,
       {
-        clientId: options.clientId,
-        clientAuth: options.clientAuth,
+        clientId: client.clientId,
+        clientAuth: client.clientAuth,
         timeoutMs: options.timeoutMs,
         fetch: options.fetch,
       },
@@ -117,7 +119,7 @@ export function createAatSource(options: ResolvedClientOptions): AatSource {
     const body = isJsonObject(response.json) ? response.json : undefined
     const aat = body === undefined ? undefined : stringMember(body, 'access_token')
     if (response.status < 200 || response.status >= 300 || aat === undefined) {
-      throw refusal(response, metadata.token_endpoint, options.clientId)
+      throw refusal(response, metadata.token_endpoint, client.clientId)
     }
     const expiresIn = body === undefined ? undefined : numberMember(body, 'expires_in')
     const seconds = (expiresIn ?? DEFAULT_AAT_SECONDS) - EXPIRY_MARGIN_SECONDS

@@ -78,6 +78,7 @@ function untrusted(asUri: string, from: string | undefined): UmaError {
 
 async function checkAgainstMetadata(
   reader: ResourceMetadataReader,
+  store: RptStore,
   options: ResolvedClientOptions,
   challenge: ClientChallenge,
   issuer: string,
@@ -93,6 +94,9 @@ async function checkAgainstMetadata(
   }
   const url = checkMetadataUrl(challenge.resourceMetadata, resource)
   const document = await reader.get(url, signal)
+  // an RS that names several ASes for its resources must never get one AS's RPT for a resource
+  // whose AS is not known yet: it would hand it to the other AS
+  store.noteAuthorizationServers(resource, document.authorizationServers.length)
   if (!coversResource(document.resource, resource)) {
     throw new UmaError(
       'untrusted_issuer',
@@ -139,7 +143,7 @@ export function createEngine(value: unknown): UmaEngine {
     async checkChallenge(challenge, resource, signal) {
       const issuer = trust(challenge.asUri, resource.origin)
       if (options.resourceMetadata !== 'ignore') {
-        await checkAgainstMetadata(reader, options, challenge, issuer, resource, signal)
+        await checkAgainstMetadata(reader, store, options, challenge, issuer, resource, signal)
       }
       return issuer
     },

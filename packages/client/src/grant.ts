@@ -7,6 +7,7 @@ import { UMA_TICKET_GRANT, type DiscoveryCache, type UmaServerMetadata } from '@
 import { bearerClientAuth, callOAuthEndpoint, resolveMetadata } from '@uma-kit/core/internal'
 import { abortable } from './abort.js'
 import { createAatSource, sendCasRptRequest } from './cas.js'
+import { credentialsFor } from './client-credentials.js'
 import { readGrantResponse, type GrantedRpt } from './grant-response.js'
 import type { ClaimToken, ResolvedClientOptions } from './options.js'
 
@@ -83,7 +84,7 @@ export function createGrantClient(
         const response = await casRequest(as, rptEndpoint, request)
         return readGrantResponse(response, as, {
           endpoint: rptEndpoint,
-          clientId: options.clientId,
+          clientId: credentialsFor(options, request.issuer).clientId,
         })
       }
       const params: Record<string, string> = { ticket: request.ticket }
@@ -95,14 +96,15 @@ export function createGrantClient(
       }
       const scope = request.scope ?? options.scope
       if (scope !== undefined) params.scope = scope
+      const client = credentialsFor(options, request.issuer)
       const response = await callOAuthEndpoint(
         as,
         {
-          clientId: options.clientId,
+          clientId: client.clientId,
           // Keycloak identifies the requesting party by its bearer token; one Authorization only
           clientAuth:
             request.partyToken === undefined
-              ? options.clientAuth
+              ? client.clientAuth
               : bearerClientAuth(request.partyToken),
           timeoutMs: options.timeoutMs,
           fetch: options.fetch,
@@ -113,7 +115,7 @@ export function createGrantClient(
       )
       return readGrantResponse(response, as, {
         endpoint: as.token_endpoint,
-        clientId: options.clientId,
+        clientId: client.clientId,
       })
     },
   }

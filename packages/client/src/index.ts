@@ -21,6 +21,7 @@ export type {
   ResourceMetadataMode,
 } from './options.js'
 export type { PartyOptions } from './party.js'
+export type { IssuerCredentials } from './client-credentials.js'
 export {
   UmaError,
   isUmaError,

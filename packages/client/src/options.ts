@@ -14,6 +14,11 @@ import {
   readOptions,
   resolveClientAuth,
 } from '@uma-kit/core/internal'
+import {
+  readClients,
+  type IssuerCredentials,
+  type ResolvedCredentials,
+} from './client-credentials.js'
 
 /** What the `claims` callback is told. */
 export interface ClaimsContext {
@@ -100,6 +105,12 @@ export interface UmaFetchOptions {
    * @default 'verify'
    */
   resourceMetadata?: ResourceMetadataMode | undefined
+  /**
+   * The client's registration at each AS that gives it another one than `clientId` and
+   * `clientSecret`: a client registers at each AS, and a secret one AS issued must never go to
+   * another. Keys are trusted issuers.
+   */
+  clients?: Readonly<Record<string, IssuerCredentials>> | undefined
 }
 
 /** The options after checking. */
@@ -117,6 +128,8 @@ export interface ResolvedClientOptions {
   readonly scope: string | undefined
   readonly maxReplayBytes: number
   readonly resourceMetadata: ResourceMetadataMode
+  /** Registrations per issuer; see {@link credentialsFor}. */
+  readonly clients: ReadonlyMap<string, ResolvedCredentials>
 }
 
 const DEFAULT_RPT_CACHE_MAX = 1000
@@ -242,6 +255,7 @@ export function resolveClientOptions(value: unknown): ResolvedClientOptions {
       DEFAULT_MAX_REPLAY_BYTES,
     ),
     resourceMetadata: readResourceMetadata(options.resourceMetadata),
+    clients: readClients(options.clients, trustedIssuers),
   })
 }
 

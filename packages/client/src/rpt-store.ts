@@ -22,6 +22,11 @@ export interface RptStore {
   held(party: string, url: URL): string | undefined
   /** Remembers which AS challenged for a resource. */
   learn(url: URL, issuer: string): void
+  /**
+   * Remembers how many ASes the RS of a resource lists in its RFC 9728 document: with more than
+   * one, a resource of that origin not seen yet gets no RPT, whatever RPTs are held there.
+   */
+  noteAuthorizationServers(url: URL, count: number): void
   /** The PCT held for a (party, issuer). */
   pct(party: string, issuer: string): string | undefined
   /** Keeps a PCT. */
@@ -51,6 +56,8 @@ export function createRptStore(max: number): RptStore {
   const rpts = new LRUCache<string, string>({ max: size })
   const issuersAt = new LRUCache<string, string[]>({ max: size })
   const resources = new LRUCache<string, string>({ max: size })
+  // origins whose RS said, in its metadata, that several ASes protect its resources
+  const sharedOrigins = new LRUCache<string, true>({ max: size })
   const pcts = new LRUCache<string, string>({ max: Math.max(MIN_PCT_MAX, max) })
   const enabled = max > 0
 
@@ -74,6 +81,7 @@ export function createRptStore(max: number): RptStore {
       const origin = url.origin
       const protector = resources.get(resourceOf(url))
       if (protector !== undefined) return rpts.get(keyOf(party, protector, origin))
+      if (sharedOrigins.has(origin)) return undefined
       const holding = (issuersAt.get(keyOf(party, origin)) ?? []).filter((issuer) =>
         rpts.has(keyOf(party, issuer, origin)),
       )
@@ -85,6 +93,9 @@ export function createRptStore(max: number): RptStore {
     learn(url, issuer) {
       resources.set(resourceOf(url), issuer)
     },
+    noteAuthorizationServers(url, count) {
+      if (count > 1) sharedOrigins.set(url.origin, true)
+    },
     pct: (party, issuer) => pcts.get(keyOf(party, issuer)),
     setPct(party, issuer, pct) {
       if (enabled) pcts.set(keyOf(party, issuer), pct)
@@ -93,6 +104,7 @@ export function createRptStore(max: number): RptStore {
       rpts.clear()
       issuersAt.clear()
       resources.clear()
+      sharedOrigins.clear()
       pcts.clear()
     },
   }

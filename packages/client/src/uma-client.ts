@@ -7,6 +7,7 @@ import { argumentError, isHttpsOrLoopback } from '@uma-kit/core/internal'
 import { createEngine } from './engine.js'
 import type { UmaFetchOptions } from './options.js'
 import { resolveParty } from './party.js'
+import { credentialsFor } from './client-credentials.js'
 
 /** What `getRpt` asks the AS for. */
 export interface GetRptInput {
@@ -177,7 +178,7 @@ export function createUmaClient(options: UmaFetchOptions): UmaClient {
         base = endpoint
       }
       const url = checkBrowserUrl(requireString(base, 'redirectUser'), 'redirectUser')
-      url.searchParams.set('client_id', engine.options.clientId)
+      url.searchParams.set('client_id', credentialsFor(engine.options, issuer).clientId)
       url.searchParams.set('ticket', ticket)
       url.searchParams.set('claims_redirect_uri', redirectUri.href)
       url.searchParams.set('state', state)

@@ -5,6 +5,7 @@
 import { UmaError } from '@uma-kit/core'
 import { argumentError, describeReceived, normalizeIssuer } from '@uma-kit/core/internal'
 import type { Request } from 'express'
+import { decodeJwt } from 'jose'
 import { createAsConnection, type AsConnection, type SharedParts } from './as-connection.js'
 import { resolveAs, type AuthorizationServerOptions } from './as-options.js'
 import { MAX_AUTHORIZATION_SERVERS, type ResolvedOptions } from './options.js'
@@ -21,6 +22,23 @@ export interface AuthorizationServers {
   remove(issuer: string): boolean
   /** Every configured issuer, in the order they were added. */
   issuers(): readonly string[]
+  /**
+   * Whether a token belongs to another configured AS than `connection`'s: another AS's cache
+   * holds it as active, or it is a JWT whose `iss` names another configured AS. Such a token is
+   * never sent to `connection`'s AS, which would learn another AS's RPT (and could replay it).
+   */
+  vouchedElsewhere(connection: AsConnection, token: string): boolean
+}
+
+/** The `iss` of a JWT, read without trusting it, or `undefined`. */
+function unverifiedIssuer(token: string): string | undefined {
+  if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) || token.length > 8192) return undefined
+  try {
+    const { iss } = decodeJwt(token)
+    return typeof iss === 'string' ? normalizeIssuer(iss) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function shown(value: string): string {
@@ -125,5 +143,14 @@ export function createAuthorizationServers(
       return true
     },
     issuers: () => [...byIssuer.keys()],
+    vouchedElsewhere(connection, token) {
+      if (byIssuer.size < 2) return false
+      const iss = unverifiedIssuer(token)
+      if (iss !== undefined && iss !== connection.issuer && byIssuer.has(iss)) return true
+      for (const other of byIssuer.values()) {
+        if (other !== connection && other.cache.peek(token).rpt?.active === true) return true
+      }
+      return false
+    },
   }
 }

@@ -114,7 +114,8 @@ export function createAuthorize(
     if (rpt !== undefined) observed.cached = true
     else {
       const token = bearerToken(authorization)
-      if (token !== undefined) {
+      // another AS's RPT is never handed to this AS: it would learn it, and could replay it
+      if (token !== undefined && !servers.vouchedElsewhere(connection, token)) {
         const check = await cache.check(
           token,
           (t) => connection.checkRpt(t, context),
