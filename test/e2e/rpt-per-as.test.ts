@@ -128,6 +128,17 @@ describe('an RPT stays with the AS that issued it', () => {
     expect(atDave).not.toContain(basicAtAlice)
   })
 
+  it("uses the client README's registrations: each AS its own secret", async () => {
+    startRs()
+    process.env.ALICE_AS = alice.issuer
+    process.env.DAVE_AS = dave.issuer
+    process.env.SECRET_AT_ALICE = 'bob-secret-at-alice'
+    process.env.SECRET_AT_DAVE = 'bob-secret-at-dave'
+    const { umaFetch } = await import('./client-readme/registrations.js')
+    expect((await umaFetch(`${base}/p/a.jpg`)).status).toBe(200)
+    expect((await umaFetch(`${base}/p/d.jpg`)).status).toBe(200)
+  })
+
   it("never introspects at Dave's AS a token Alice's AS vouched for, whoever sends it there", async () => {
     startRs()
     const rpt = await alice.mintRpt({
