@@ -68,11 +68,11 @@ export function createAsConnection(as: ResolvedAs, shared: SharedParts): AsConne
   const introspect = createIntrospector(as, timeoutMs, metadata, pats, fetchImpl)
   const verifyJwt = createJwtVerifier(as, timeoutMs, shared.toleranceSeconds, metadata, fetchImpl)
   const casShaped = as.permissionRequestFormat === 'object'
-  const { registry, list } = createResourceRegistry(timeoutMs, casShaped, metadata, pats, fetchImpl)
+  const { registry, list } = createResourceRegistry(casShaped, metadata, pats)
 
   const gate = createCallGate(shared.limits, as.issuer, shared.now)
   const reuseMs = shared.limits === false ? 0 : shared.limits.reuseTicketSeconds * 1000
-  const tickets = createTicketRequester(as, timeoutMs, metadata, pats, fetchImpl)
+  const tickets = createTicketRequester(as, metadata, pats)
   const requestTicket = shareTickets((p, c) => gate.run(() => tickets(p, c)), reuseMs, shared.now)
 
   function checkRpt(token: string, context: CallContext = {}): Promise<CheckedRpt> {

@@ -3,7 +3,7 @@
  * (oauth4webapi writes it), or with the PAT as a bearer token.
  */
 import { UmaError, type UmaServerMetadata } from '@uma-kit/core'
-import { callAs, callOAuthEndpoint, type AsResponse } from '@uma-kit/core/internal'
+import { callOAuthEndpoint, type AsResponse } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
 import type { ResolvedAs } from './as-options.js'
 import { INACTIVE, toCheckedRpt, type CheckedRpt } from './checked-rpt.js'
@@ -115,21 +115,9 @@ export function createIntrospector(
   async function withPat(rpt: string, context: CallContext): Promise<AsResponse> {
     const { url, metadata: document } = await metadata.endpoint('introspection_endpoint')
     const body = new URLSearchParams({ token: rpt, ...hintParameters(as, document) }).toString()
-    return pats.withPat(
-      (pat) =>
-        callAs(
-          url,
-          {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${pat}`,
-              'content-type': 'application/x-www-form-urlencoded',
-              accept: 'application/json',
-            },
-            body,
-          },
-          { fetch: fetchImpl, timeoutMs, deadline: context.deadline, purpose: 'introspection' },
-        ),
+    const form = 'application/x-www-form-urlencoded'
+    return pats.request(
+      { url, method: 'POST', contentType: form, body, purpose: 'introspection' },
       context,
     )
   }

@@ -6,6 +6,7 @@
  */
 import { UmaError } from '@uma-kit/core'
 import {
+  callAs,
   callOAuthEndpoint,
   createSingleFlight,
   isJsonObject,
@@ -33,6 +34,26 @@ export interface PatProvider {
    * @returns the AS's answer to the last try
    */
   withPat(call: (pat: string) => Promise<AsResponse>, context?: CallContext): Promise<AsResponse>
+  /**
+   * One Protection API request with the PAT as its bearer token, within the call bounds and the
+   * decision's deadline, renewing the PAT once if the AS refuses it.
+   *
+   * @param request - where, how and what
+   * @param context - the decision's deadline
+   * @returns the AS's answer to the last try
+   */
+  request(request: PatRequest, context?: CallContext): Promise<AsResponse>
+}
+
+/** One Protection API request; see {@link PatProvider.request}. */
+export interface PatRequest {
+  readonly url: string | URL
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  /** The body's type; sent with bodiless requests too (CAS 6.x refuses GET without it). */
+  readonly contentType: 'application/json' | 'application/x-www-form-urlencoded'
+  readonly body?: string | undefined
+  /** What the call is for, in error messages: `'ticket request'`. */
+  readonly purpose: string
 }
 
 interface HeldPat {
@@ -160,17 +181,42 @@ export function createPatProvider(
     return renewal.run('pat', () => fetchPat(context))
   }
 
+  async function withPat(
+    call: (pat: string) => Promise<AsResponse>,
+    context: CallContext = {},
+  ): Promise<AsResponse> {
+    const pat = await get(context)
+    const response = await call(pat)
+    if (!isPatRejected(response)) return response
+    if (held?.token === pat) {
+      held = undefined
+      refused = true
+    }
+    return call(await get(context))
+  }
+
   return {
     get,
-    async withPat(call, context = {}) {
-      const pat = await get(context)
-      const response = await call(pat)
-      if (!isPatRejected(response)) return response
-      if (held?.token === pat) {
-        held = undefined
-        refused = true
-      }
-      return call(await get(context))
+    withPat,
+    request(request, context = {}) {
+      const { url, method, contentType, body, purpose } = request
+      return withPat(
+        (pat) =>
+          callAs(
+            url,
+            {
+              method,
+              headers: {
+                authorization: `Bearer ${pat}`,
+                'content-type': contentType,
+                accept: 'application/json',
+              },
+              ...(body === undefined ? {} : { body }),
+            },
+            { fetch: fetchImpl, timeoutMs, deadline: context.deadline, purpose },
+          ),
+        context,
+      )
     },
   }
 }

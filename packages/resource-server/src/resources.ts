@@ -6,13 +6,12 @@ import { UmaError, type ResourceDescription } from '@uma-kit/core'
 import {
   appendPathSegment,
   argumentError,
-  callAs,
   createSingleFlight,
   describeReceived,
   type AsResponse,
 } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
-import type { PatProvider } from './pat.js'
+import type { PatProvider, PatRequest } from './pat.js'
 import { isSuccess, protectionError } from './protection-errors.js'
 import { ensureResource, ownerOf, type EnsureBody, type ResourceLister } from './ensure-resource.js'
 import {
@@ -75,25 +74,21 @@ function readIds(response: AsResponse): string[] {
 /**
  * Creates the resource registry of one AS.
  *
- * @param timeoutMs - bound on each call
  * @param casShaped - the AS takes CAS's shapes (`permissionRequestFormat: 'object'`), so an
  *   update carries the `_id` too, as it does for any AS whose metadata is UMA 1.0's
  * @param metadata - where the registration endpoint is
- * @param pats - the PAT provider
- * @param fetchImpl - the transport's `fetch`
+ * @param pats - the PAT provider (its calls carry the bounds and the transport)
  * @returns the registry, and the list call with Keycloak's filters (for `ensure` and names)
  */
 export function createResourceRegistry(
-  timeoutMs: number,
   casShaped: boolean,
   metadata: MetadataSource,
   pats: PatProvider,
-  fetchImpl: typeof fetch,
 ): { registry: ResourceRegistry; list: ResourceLister } {
   const ensuring = createSingleFlight<string, string>()
 
   async function call(
-    method: string,
+    method: PatRequest['method'],
     path: { id?: string; query?: Record<string, string> },
     body: unknown,
     purpose: string,
@@ -101,22 +96,14 @@ export function createResourceRegistry(
     const { url: endpoint } = await metadata.endpoint('resource_registration_endpoint')
     const url = new URL(path.id === undefined ? endpoint : appendPathSegment(endpoint, path.id))
     for (const [name, value] of Object.entries(path.query ?? {})) url.searchParams.set(name, value)
-    const response = await pats.withPat((pat) =>
-      callAs(
-        url,
-        {
-          method,
-          // CAS 6.x refuses GET and DELETE without this content type (the README's vendor notes)
-          headers: {
-            authorization: `Bearer ${pat}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        },
-        { fetch: fetchImpl, timeoutMs, purpose },
-      ),
-    )
+    // CAS 6.x refuses GET and DELETE without this content type (the README's vendor notes)
+    const response = await pats.request({
+      url,
+      method,
+      contentType: 'application/json',
+      body: body === undefined ? undefined : JSON.stringify(body),
+      purpose,
+    })
     if (!isSuccess(response.status)) throw protectionError(response, purpose)
     return response
   }

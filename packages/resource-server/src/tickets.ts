@@ -3,13 +3,7 @@
  * without enough permission.
  */
 import { UmaError, type PermissionRequest } from '@uma-kit/core'
-import {
-  argumentError,
-  callAs,
-  describeReceived,
-  isJsonObject,
-  stringMember,
-} from '@uma-kit/core/internal'
+import { argumentError, describeReceived, isJsonObject, stringMember } from '@uma-kit/core/internal'
 import type { MetadataSource } from './as-metadata.js'
 import type { ResolvedAs } from './as-options.js'
 import type { CallContext } from './call-context.js'
@@ -88,37 +82,20 @@ export type TicketRequester = (
  * Creates the ticket requester of one AS.
  *
  * @param as - the AS's resolved options
- * @param timeoutMs - bound on each call
  * @param metadata - where the permission endpoint is
- * @param pats - the PAT provider
- * @param fetchImpl - the transport's `fetch`
+ * @param pats - the PAT provider (its calls carry the bounds and the transport)
  * @returns `requestTicket`
  */
 export function createTicketRequester(
   as: ResolvedAs,
-  timeoutMs: number,
   metadata: MetadataSource,
   pats: PatProvider,
-  fetchImpl: typeof fetch,
 ): TicketRequester {
   return async function requestTicket(permissions, context = {}) {
     const body = requestBody(as, permissions)
     const { url } = await metadata.endpoint('permission_endpoint')
-    const response = await pats.withPat(
-      (pat) =>
-        callAs(
-          url,
-          {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${pat}`,
-              'content-type': 'application/json',
-              accept: 'application/json',
-            },
-            body,
-          },
-          { fetch: fetchImpl, timeoutMs, deadline: context.deadline, purpose: 'ticket request' },
-        ),
+    const response = await pats.request(
+      { url, method: 'POST', contentType: 'application/json', body, purpose: 'ticket request' },
       context,
     )
     if (!isSuccess(response.status)) throw protectionError(response, 'ticket request')
