@@ -3,40 +3,20 @@
  * the decision, each reproduced against the RS as it was and fixed at its mechanism.
  */
 import { HttpResponse, http } from 'msw'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createResourceServer, type ResourceServer, type SingleAsOptions } from '../src/index.js'
-import { MSW_LISTEN, createMswServer, mswFetch, startApp, type RunningApp } from './support/app.js'
-import { CLIENT_ID, CLIENT_SECRET, createFakeAs, type FakeAs } from './support/fake-as.js'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ResourceServer } from '../src/index.js'
+import { startApp, type RunningApp } from './support/app.js'
+import type { FakeAs } from './support/fake-as.js'
+import { useFakeResourceServers } from './support/fake-rs.js'
 
-const msw = createMswServer()
-beforeAll(() => msw.listen(MSW_LISTEN))
-afterEach(() => msw.resetHandlers())
-afterAll(() => msw.close())
+const fake = useFakeResourceServers({ timeoutMs: 500 })
+const { msw, rs } = fake
+let as: FakeAs
+beforeEach(() => {
+  as = fake.as()
+})
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
-
-let as: FakeAs
-const servers: ResourceServer[] = []
-beforeEach(() => {
-  as = createFakeAs('spec')
-  msw.use(...as.handlers)
-})
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((rs) => rs.close()))
-})
-
-function rs(overrides: Partial<SingleAsOptions> = {}): ResourceServer {
-  const server = createResourceServer({
-    issuer: as.issuer,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    fetch: mswFetch,
-    timeoutMs: 500,
-    ...overrides,
-  })
-  servers.push(server)
-  return server
-}
 
 const view = (server: ResourceServer, token: string, scopes = ['view']) =>
   server.authorize({ authorization: `Bearer ${token}`, resourceId: 'photo-1', scopes })

@@ -7,38 +7,18 @@ import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
 import express from 'express'
 import { HttpResponse, http } from 'msw'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createResourceServer, type ResourceServer, type SingleAsOptions } from '../src/index.js'
-import { MSW_LISTEN, createMswServer, mswFetch } from './support/app.js'
-import { CLIENT_ID, CLIENT_SECRET, createFakeAs, type FakeAs } from './support/fake-as.js'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ResourceServer } from '../src/index.js'
+import { mswFetch } from './support/app.js'
+import { CLIENT_ID, CLIENT_SECRET, type FakeAs } from './support/fake-as.js'
+import { useFakeResourceServers } from './support/fake-rs.js'
 
-const msw = createMswServer()
-beforeAll(() => msw.listen(MSW_LISTEN))
-afterEach(() => msw.resetHandlers())
-afterAll(() => msw.close())
-
+const fake = useFakeResourceServers({ timeoutMs: 500 })
+const { msw, rs } = fake
 let as: FakeAs
-const servers: ResourceServer[] = []
 beforeEach(() => {
-  as = createFakeAs('spec')
-  msw.use(...as.handlers)
+  as = fake.as()
 })
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((rs) => rs.close()))
-})
-
-function rs(overrides: Partial<SingleAsOptions> = {}): ResourceServer {
-  const server = createResourceServer({
-    issuer: as.issuer,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    fetch: mswFetch,
-    timeoutMs: 500,
-    ...overrides,
-  })
-  servers.push(server)
-  return server
-}
 
 /** An app with Express's own final handler, NODE_ENV unset: what a user gets by default. */
 async function withDefaultHandler(
