@@ -142,7 +142,8 @@ describe('the photo demo: two owners, two ASes, one RS, one umaFetch', () => {
       ['--conditions=@uma-kit/source', '--import', 'tsx', 'src/demo.ts'],
       {
         cwd,
-        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' },
+        // FORCE_COLOR left out, not emptied: Node warns on stderr when both are set.
+        env: { ...withoutForceColor(process.env), NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     )
@@ -157,3 +158,9 @@ describe('the photo demo: two owners, two ASes, one RS, one umaFetch', () => {
     expect(out.trimEnd().split('\n').at(-1)).toMatch(/^ {2}\S+\.(md|ts) /)
   }, 30_000)
 })
+
+/** A copy of `env` without FORCE_COLOR, which a CI runner or vitest may have set. */
+function withoutForceColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _ignored, ...rest } = env
+  return rest
+}
