@@ -6,9 +6,10 @@ import { argumentError, describeReceived } from '@uma-kit/core/internal'
 import type { Request, RequestHandler, Response } from 'express'
 import type { DecideAt } from './authorize.js'
 import type { AuthorizationServers } from './authorization-servers.js'
-import type { Allowed, Denied } from './decision.js'
+import type { Denied } from './decision.js'
 import type { DeniedHandler, ResolvedOptions, ResourceResolver } from './options.js'
 import { checkResourceRef, type ResourceRef } from './resource-ref.js'
+import { setUmaContext } from './request-context.js'
 import { createUmaGuard } from './uma-guard.js'
 
 /** What a request that passed `requireUmaScope` carries in `req.uma`; frozen. */
@@ -108,10 +109,6 @@ function checkResource(
   )
 }
 
-function setContext(req: Request, decision: Allowed): void {
-  req.uma = decision
-}
-
 function answerDenial(
   req: Request,
   res: Response,
@@ -147,6 +144,6 @@ export function createRequireUmaScope(
     const deny = (req: Request, res: Response, decision: Denied) => {
       answerDenial(req, res, decision, onDenied)
     }
-    return createUmaGuard({ scopes, resource, deny, setContext }, servers, decideAt)
+    return createUmaGuard({ scopes, resource, deny, setContext: setUmaContext }, servers, decideAt)
   }
 }
