@@ -22,8 +22,6 @@ export const VARIANTS = [
   'requireUmaScope',
   'oauth2-jwt-bearer',
   'keycloak',
-  // with BASELINE=<a built dist/index.js of the resource server>: that build, for an A/B
-  'requireUmaScope-baseline',
 ] as const
 export type Variant = (typeof VARIANTS)[number]
 
@@ -45,11 +43,17 @@ function listen(server: Server): Promise<Server> {
 const portOf = (server: Server) => (server.address() as AddressInfo).port
 
 /**
- * Starts every variant.
+ * Starts the variants asked for.
+ *
+ * @param build - another build of the resource server to guard with (an A/B), or the package
+ * @param only - the variants to start
  *
  * @returns the apps by variant, the number of introspections, and a function that stops all
  */
-export async function startApps(): Promise<{
+export async function startApps(
+  build: typeof ResourceServerModule | undefined,
+  only: readonly Variant[],
+): Promise<{
   apps: Record<Variant, RunningApp>
   introspections: () => number
   close: () => Promise<void>
@@ -57,6 +61,7 @@ export async function startApps(): Promise<{
   const servers: Server[] = []
   const apps = {} as Record<Variant, RunningApp>
   async function add(variant: Variant, app: express.Express, headers: Record<string, string>) {
+    if (!only.includes(variant)) return
     const server = await listen(createServer(app))
     servers.push(server)
     const running: RunningApp = {
@@ -78,21 +83,10 @@ export async function startApps(): Promise<{
   noop.get('/photos/:id', async (_req, _res, next) => next(), photo)
   await add('async-noop', noop, { authorization: `Bearer ${BENCH_RPT}` })
 
-  const { rs, introspections } = createBenchResourceServer()
+  const { rs, introspections } = createBenchResourceServer(build?.createResourceServer)
   const guarded = express()
   guarded.get('/photos/:id', rs.requireUmaScope('view', { resource: 'photo-1' }), photo)
   await add('requireUmaScope', guarded, { authorization: `Bearer ${BENCH_RPT}` })
-
-  const baseline = process.env.BASELINE
-  let closeBaseline = () => Promise.resolve()
-  if (baseline !== undefined) {
-    const other = (await import(baseline)) as typeof ResourceServerModule
-    const before = createBenchResourceServer(other.createResourceServer)
-    closeBaseline = () => before.rs.close()
-    const app = express()
-    app.get('/photos/:id', before.rs.requireUmaScope('view', { resource: 'photo-1' }), photo)
-    await add('requireUmaScope-baseline', app, { authorization: `Bearer ${BENCH_RPT}` })
-  }
 
   // auth0's: an RS256 JWT access token, its JWKS fetched once from a local server
   const { publicKey, privateKey } = await generateKeyPair('RS256')
@@ -168,7 +162,6 @@ export async function startApps(): Promise<{
         server.close()
       }
       await rs.close()
-      await closeBaseline()
     },
   }
 }

@@ -5,9 +5,16 @@
  * Messages in: `{ begin: variant }`, `{ end: variant }`, `{ close: true }`.
  * Messages out: `{ ready: { variant: url+headers } }`, `{ turn: { cpuUs, served, rss, heapUsed } }`.
  */
-import { startApps, type Variant } from './cpu-apps.js'
+import type * as ResourceServerModule from '@uma-kit/resource-server'
+import { VARIANTS, startApps, type Variant } from './cpu-apps.js'
 
-const { apps, introspections, close } = await startApps()
+// BUILD: another build's dist/index.js, for an A/B against the package in another process
+const build =
+  process.env.BUILD === undefined
+    ? undefined
+    : ((await import(process.env.BUILD)) as typeof ResourceServerModule)
+const only = (process.env.ONLY?.split(',') as Variant[] | undefined) ?? [...VARIANTS]
+const { apps, introspections, close } = await startApps(build, only)
 let cpu = process.cpuUsage()
 let servedAtBegin = 0
 
