@@ -50,14 +50,16 @@ interface Entry {
 }
 
 /**
- * The cache key: SHA-256 of the token, so no cache holds a usable token.
+ * The cache key: SHA-256 of the token, so no cache holds a usable token. Its 32 bytes are kept
+ * as a 32-character binary (latin1) string: a key is only ever compared, never shown, and encoding it
+ * in base64url cost a tenth of the hash on every request.
  *
  * @param token - the RPT
  * @returns the key
  */
 export function tokenKey(token: string): string {
   // the one-shot hash is about twice as fast as createHash() on a JWT-sized token
-  return hash('sha256', token, 'base64url')
+  return hash('sha256', token, 'binary')
 }
 
 /** The JWT's own `exp`, read without trusting it: it may only shorten an entry's life. */
