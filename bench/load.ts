@@ -43,6 +43,20 @@ const worker = new URL('./load-worker.ts', import.meta.url).pathname
  * @returns the summary
  */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return runWorker(spec) as Promise<LoadResult>
+}
+
+/**
+ * Runs several loads at once from one child process, each its own autocannon instance.
+ *
+ * @param specs - the targets and loads
+ * @returns the summaries, in the same order
+ */
+export function runLoads(specs: readonly LoadSpec[]): Promise<LoadResult[]> {
+  return runWorker(specs) as Promise<LoadResult[]>
+}
+
+function runWorker(spec: LoadSpec | readonly LoadSpec[]): Promise<unknown> {
   const args = [...process.execArgv, worker, JSON.stringify(spec)]
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -52,7 +66,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     child.on('error', reject)
     child.on('close', (code) => {
       if (code !== 0) reject(new Error(`the load generator exited with ${String(code)}`))
-      else resolve(JSON.parse(out) as LoadResult)
+      else resolve(JSON.parse(out) as unknown)
     })
   })
 }
