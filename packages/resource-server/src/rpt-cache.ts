@@ -45,7 +45,7 @@ export interface RptCache {
 
 interface Entry {
   readonly rpt: CheckedRpt
-  /** Milliseconds since the epoch by `now()`, checked on every read as well as by the LRU. */
+  /** Milliseconds since the epoch by `now()`, checked on every read: the only expiry. */
   readonly expiresAt: number
 }
 
@@ -177,7 +177,10 @@ export function createRptCache(
       const until = Math.min(now() + lifetime(token, rpt), loaded.sharedUntil ?? Infinity)
       const ttl = until - now()
       const store = rpt.active ? active : inactive
-      if (ttl > 0) store?.set(key, { rpt, expiresAt: until }, { ttl })
+      // no LRU ttl: expiresAt is checked on every read, and the LRU's own clock would cost a
+      // timer every millisecond and a clock read per hit; an expired entry that is never read
+      // again is pushed out by the bounds
+      if (ttl > 0) store?.set(key, { rpt, expiresAt: until })
     }
     return { rpt, cached: loaded.shared }
   }
