@@ -1,35 +1,63 @@
 /**
- * Load from a separate process: runs the autocannon CLI against a URL and gives its summary, so
- * the load generator does not share the event loop of the server it measures.
+ * Load from a separate process: runs `load-worker.ts` (autocannon) against a URL and gives its
+ * summary, so the load generator does not share the event loop or the CPU account of the
+ * server it measures.
  */
 import { spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
 
-const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js')
+/** What to send. */
+export interface LoadSpec {
+  readonly url: string
+  readonly connections: number
+  /** How long, unless `amount` is given. */
+  readonly seconds?: number
+  /** How many requests (takes precedence over `seconds`). */
+  readonly amount?: number
+  /** A fixed rate for all connections together, requests per second. */
+  readonly rate?: number
+  readonly headers?: Record<string, string>
+  /** Sends `Authorization: Bearer <a token never sent before>` on every request. */
+  readonly distinctTokens?: boolean
+}
 
-/** What one autocannon run measured. */
+/** What one load run measured. */
 export interface LoadResult {
   /** Mean requests per second. */
   readonly rps: number
+  readonly requests: number
+  readonly seconds: number
   readonly non2xx: number
   readonly errors: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  /** Responses by status code. */
+  readonly statuses: Record<string, number>
+}
+
+const worker = new URL('./load-worker.ts', import.meta.url).pathname
+
+/**
+ * Runs autocannon in a child process (under tsx, as the parent runs).
+ *
+ * @param spec - the target and the load
+ * @returns the summary
+ */
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return runWorker(spec) as Promise<LoadResult>
 }
 
 /**
- * Runs autocannon in a child process.
+ * Runs several loads at once from one child process, each its own autocannon instance.
  *
- * @param url - the target
- * @param options - connections, seconds, headers
- * @returns the mean requests per second and the failures
+ * @param specs - the targets and loads
+ * @returns the summaries, in the same order
  */
-export function runLoad(
-  url: string,
-  options: { connections: number; seconds: number; headers?: Record<string, string> },
-): Promise<LoadResult> {
-  const args = [autocannon, '-j', '-c', String(options.connections), '-d', String(options.seconds)]
-  for (const [name, value] of Object.entries(options.headers ?? {}))
-    args.push('-H', `${name}=${value}`)
-  args.push(url)
+export function runLoads(specs: readonly LoadSpec[]): Promise<LoadResult[]> {
+  return runWorker(specs) as Promise<LoadResult[]>
+}
+
+function runWorker(spec: LoadSpec | readonly LoadSpec[]): Promise<unknown> {
+  const args = [...process.execArgv, worker, JSON.stringify(spec)]
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
@@ -37,16 +65,8 @@ export function runLoad(
     child.stdout.on('data', (chunk: string) => (out += chunk))
     child.on('error', reject)
     child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`autocannon exited with ${String(code)}`))
-        return
-      }
-      const summary = JSON.parse(out) as {
-        requests: { average: number }
-        non2xx: number
-        errors: number
-      }
-      resolve({ rps: summary.requests.average, non2xx: summary.non2xx, errors: summary.errors })
+      if (code !== 0) reject(new Error(`the load generator exited with ${String(code)}`))
+      else resolve(JSON.parse(out) as unknown)
     })
   })
 }

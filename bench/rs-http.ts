@@ -32,7 +32,8 @@ server.on('request', () => served++)
 async function run(path: string) {
   served = 0
   const cpu = process.cpuUsage()
-  const result = await runLoad(`${base}${path}`, {
+  const result = await runLoad({
+    url: `${base}${path}`,
     connections: CONNECTIONS,
     seconds: SECONDS,
     headers,

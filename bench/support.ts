@@ -51,14 +51,15 @@ export const BENCH_RPT = `eyJ${'x'.repeat(700)}`
  * A resource server over the in-memory AS, caching RPTs for an hour, so that after the first
  * check every check of {@link BENCH_RPT} is a cache hit.
  *
+ * @param create - `createResourceServer`, or another build's (the A/B of `rs-cpu`)
  * @returns the RS and how many introspections the AS answered
  */
-export function createBenchResourceServer(): {
+export function createBenchResourceServer(create = createResourceServer): {
   rs: ResourceServer
   introspections: () => number
 } {
   const memoryAs = createMemoryAs()
-  const rs = createResourceServer({
+  const rs = create({
     issuer: MEMORY_ISSUER,
     clientId: 'photo-rs',
     clientSecret: 'secret',

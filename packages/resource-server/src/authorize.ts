@@ -74,13 +74,46 @@ interface Observed {
   rpt?: CheckedRpt
 }
 
-/** The decision at one AS, with scopes already checked and frozen. */
-export type DecideAt = (
+/** What the local cache said about a request's token, so that a miss does not hash it again. */
+export interface CacheLookup {
+  /** What follows `Bearer `, unchecked; `undefined` for no bearer token. */
+  readonly candidate: string | undefined
+  /** The candidate's cache key. */
+  readonly key: string | undefined
+  /** The cached check, where there is one. */
+  readonly rpt: CheckedRpt | undefined
+}
+
+/**
+ * The decision at one AS, with scopes already checked and frozen; `cached` is its synchronous
+ * cache-hit part.
+ */
+export type DecideAt = ((
   connection: AsConnection,
   authorization: unknown,
   resourceId: string,
   scopes: readonly string[],
-) => Promise<Allowed | Denied>
+  lookup?: CacheLookup,
+) => Promise<Allowed | Denied>) & { readonly cached: DecideCached }
+
+/**
+ * The decision from the local cache alone, synchronously: the allowed decision where the cache
+ * holds a check of the token that covers the request (reported as `decideAt` reports it), else
+ * what the cache said, for `decideAt` (`undefined`: the lookup failed, `decideAt` starts over).
+ * No promise, no timer, no AS: the hot path of a busy RS.
+ */
+export type DecideCached = (
+  connection: AsConnection,
+  authorization: unknown,
+  resourceId: string,
+  scopes: readonly string[],
+) => Allowed | CacheLookup | undefined
+
+const NO_TOKEN: CacheLookup = Object.freeze({
+  candidate: undefined,
+  key: undefined,
+  rpt: undefined,
+})
 
 /**
  * Creates the decision: `authorize` for callers, `decideAt` for the middleware.
@@ -97,20 +130,46 @@ export function createAuthorize(
   resourceMetadataUrl: string | undefined,
   now: () => number = Date.now,
 ): { authorize: (input: AuthorizeInput) => Promise<Allowed | Denied>; decideAt: DecideAt } {
+  /** The allowed decision, where the RPT covers the request. */
+  function allowedBy(
+    connection: AsConnection,
+    rpt: CheckedRpt,
+    resourceId: string,
+    scopes: readonly string[],
+  ): Allowed | undefined {
+    if (!holdsScopes(rpt, resourceId, scopes, now() / 1000, options.clockToleranceSeconds)) {
+      return undefined
+    }
+    return Object.freeze({
+      allowed: true,
+      resourceId,
+      scopes,
+      permissions: rpt.permissions,
+      introspection: rpt.introspection,
+      issuer: connection.issuer,
+    })
+  }
+
+  /** The local cache's word on a request's token: no more than the hash of what follows `Bearer `. */
+  function lookUp(connection: AsConnection, authorization: unknown): CacheLookup {
+    const candidate = bearerCandidate(authorization)
+    if (candidate === undefined) return NO_TOKEN
+    const { key, rpt } = connection.cache.peek(candidate)
+    return { candidate, key, rpt }
+  }
+
   async function decide(
     connection: AsConnection,
     authorization: unknown,
     resourceId: string,
     scopes: readonly string[],
     observed: Observed,
+    lookup: CacheLookup,
   ): Promise<Allowed | Denied> {
     const { cache } = connection
     observed.issuer = connection.issuer
     const context = decisionContext(options.timeoutMs)
-    // a cache hit needs no more than the hash of what follows `Bearer `
-    const candidate = bearerCandidate(authorization)
-    const peeked = candidate === undefined ? undefined : cache.peek(candidate)
-    let rpt = peeked?.rpt
+    let rpt = lookup.rpt
     if (rpt !== undefined) observed.cached = true
     else {
       const token = bearerToken(authorization)
@@ -119,7 +178,7 @@ export function createAuthorize(
         const check = await cache.check(
           token,
           (t) => connection.checkRpt(t, context),
-          token === candidate ? peeked?.key : undefined,
+          token === lookup.candidate ? lookup.key : undefined,
         )
         observed.cached = check.cached
         rpt = check.rpt
@@ -127,16 +186,8 @@ export function createAuthorize(
     }
     if (rpt !== undefined) {
       observed.rpt = rpt
-      if (holdsScopes(rpt, resourceId, scopes, now() / 1000, options.clockToleranceSeconds)) {
-        return Object.freeze({
-          allowed: true,
-          resourceId,
-          scopes,
-          permissions: rpt.permissions,
-          introspection: rpt.introspection,
-          issuer: connection.issuer,
-        })
-      }
+      const allowed = allowedBy(connection, rpt, resourceId, scopes)
+      if (allowed !== undefined) return allowed
     }
     // a present but insufficient RPT counts as none: a fresh ticket (UMA Grant §3.5)
     const ticket = await connection.requestTicket(
@@ -177,12 +228,46 @@ export function createAuthorize(
 
   const observing = (): boolean => options.onDecision !== undefined || decisionsObserved()
 
-  const decideAt: DecideAt = async (connection, authorization, resourceId, scopes) => {
+  const decideCached: DecideCached = (connection, authorization, resourceId, scopes) => {
+    const watch = observing()
+    const start = watch ? performance.now() : 0
+    let lookup: CacheLookup
+    let allowed: Allowed | undefined
+    try {
+      lookup = lookUp(connection, authorization)
+      if (lookup.rpt === undefined) return lookup
+      allowed = allowedBy(connection, lookup.rpt, resourceId, scopes)
+    } catch {
+      // the full decision meets the same failure, and turns it into an error it reports
+      return undefined
+    }
+    if (allowed === undefined) return lookup
+    if (watch) {
+      const observed = { cached: true, issuer: connection.issuer, rpt: lookup.rpt }
+      report(resourceId, scopes, 'allowed', observed, start)
+    }
+    return allowed
+  }
+
+  const decideFully = async (
+    connection: AsConnection,
+    authorization: unknown,
+    resourceId: string,
+    scopes: readonly string[],
+    lookup?: CacheLookup,
+  ): Promise<Allowed | Denied> => {
     const watch = observing()
     const start = watch ? performance.now() : 0
     const observed: Observed = { cached: false }
     try {
-      const decision = await decide(connection, authorization, resourceId, scopes, observed)
+      const decision = await decide(
+        connection,
+        authorization,
+        resourceId,
+        scopes,
+        observed,
+        lookup ?? lookUp(connection, authorization),
+      )
       if (watch) {
         report(resourceId, scopes, decision.allowed ? 'allowed' : 'challenged', observed, start)
       }
@@ -200,13 +285,16 @@ export function createAuthorize(
     }
   }
 
+  const decideAt: DecideAt = Object.assign(decideFully, { cached: decideCached })
   return {
     decideAt,
     async authorize(raw) {
       const { resourceId, scopes } = checkInput(raw)
       const authorization = raw.authorization
       const connection = await servers.forResource(resourceId)
-      return decideAt(connection, authorization, resourceId, scopes)
+      const cached = decideCached(connection, authorization, resourceId, scopes)
+      if (cached !== undefined && 'allowed' in cached) return cached
+      return decideAt(connection, authorization, resourceId, scopes, cached)
     },
   }
 }

@@ -27,6 +27,17 @@ export function bearerToken(authorization: unknown): string | undefined {
 }
 
 const SPACE = 32
+/** `bearer`, as char codes; OR-ing 0x20 into an ASCII letter gives its lower case. */
+const BEARER_CODES = [98, 101, 97, 114, 101, 114]
+
+/** Whether the value starts with `Bearer` in any case, without a copy per request. */
+function isBearerScheme(value: string): boolean {
+  for (let i = 0; i < 6; i++) {
+    // only the letter itself and its upper case OR to a lower-case letter's code
+    if ((value.charCodeAt(i) | 0x20) !== BEARER_CODES[i]) return false
+  }
+  return true
+}
 
 /**
  * What follows `Bearer ` in an `Authorization` value, spaces trimmed, without checking its
@@ -39,7 +50,7 @@ export function bearerCandidate(authorization: unknown): string | undefined {
   if (length < 8 || length > MAX_TOKEN_LENGTH + 16 || authorization.charCodeAt(6) !== SPACE) {
     return undefined
   }
-  if (authorization.slice(0, 6).toLowerCase() !== 'bearer') return undefined
+  if (!isBearerScheme(authorization)) return undefined
   let start = 7
   while (authorization.charCodeAt(start) === SPACE) start++
   let end = length

@@ -3,14 +3,14 @@
  */
 import { UmaError, type Permission, type RptIntrospection } from '@uma-kit/core'
 import { argumentError, describeReceived } from '@uma-kit/core/internal'
-import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import type { AsConnection } from './as-connection.js'
+import type { Request, RequestHandler, Response } from 'express'
 import type { DecideAt } from './authorize.js'
 import type { AuthorizationServers } from './authorization-servers.js'
-import type { Allowed, Denied } from './decision.js'
+import type { Denied } from './decision.js'
 import type { DeniedHandler, ResolvedOptions, ResourceResolver } from './options.js'
-import { checkResourceRef, type ResourceName, type ResourceRef } from './resource-ref.js'
-import { toRouteError } from './route-error.js'
+import { checkResourceRef, type ResourceRef } from './resource-ref.js'
+import { setUmaContext } from './request-context.js'
+import { createUmaGuard } from './uma-guard.js'
 
 /** What a request that passed `requireUmaScope` carries in `req.uma`; frozen. */
 export interface UmaRequestContext {
@@ -109,33 +109,12 @@ function checkResource(
   )
 }
 
-function unresolved(cause: unknown): UmaError {
-  return new UmaError('resource_unresolved', 'the resource resolver failed', { cause })
-}
-
-/**
- * The resource of a request: at once where the resolver answers at once (no promise on this
- * per-request path), else a promise.
- */
-function resolveResource(
-  resource: ResourceRef | ResourceResolver,
+function answerDenial(
   req: Request,
-): ResourceRef | Promise<ResourceRef> {
-  if (typeof resource !== 'function') return resource
-  let ref: unknown
-  try {
-    ref = resource(req)
-  } catch (err) {
-    throw unresolved(err)
-  }
-  // any thenable, as `await` would take it, not only a native promise
-  if (typeof (ref as { then?: unknown } | null)?.then !== 'function') return checkResourceRef(ref)
-  return Promise.resolve(ref).then(checkResourceRef, (err: unknown) => {
-    throw unresolved(err)
-  })
-}
-
-function deny(req: Request, res: Response, decision: Denied, onDenied: DeniedHandler | undefined) {
+  res: Response,
+  decision: Denied,
+  onDenied: DeniedHandler | undefined,
+) {
   res.status(decision.status).set(decision.headers)
   if (onDenied !== undefined) onDenied(req, res, decision)
   else res.json(DEFAULT_BODIES[decision.status])
@@ -156,58 +135,15 @@ export function createRequireUmaScope(
   decideAt: DecideAt,
   scopesUsed: Set<string>,
 ): (scopes: string | readonly string[], routeOptions?: RequireUmaScopeOptions) => RequestHandler {
-  async function byName(
-    ref: ResourceName,
-    req: Request,
-    authorization: unknown,
-    scopes: readonly string[],
-  ) {
-    const connection: AsConnection = await servers.forResource(ref.name, req)
-    const id = await connection.names.resolve(ref)
-    return decideAt(connection, authorization, id, scopes)
-  }
-
   return function requireUmaScope(scopeInput, routeOptions = {}) {
     const scopes = checkScopes(scopeInput)
     // routes are made at start-up, a bounded number: the set stays small
     for (const scope of scopes) if (scopesUsed.size < 1000) scopesUsed.add(scope)
     const resource = checkResource(routeOptions.resource, options.resource)
     const onDenied = routeOptions.onDenied ?? options.onDenied
-    return function umaGuard(req: Request, res: Response, next: NextFunction): void {
-      const authorization = req.headers.authorization
-      const decide = (ref: ResourceRef): Promise<Allowed | Denied> => {
-        if (typeof ref !== 'string') return byName(ref, req, authorization, scopes)
-        const connection = servers.forResource(ref, req)
-        return connection instanceof Promise
-          ? connection.then((c) => decideAt(c, authorization, ref, scopes))
-          : decideAt(connection, authorization, ref, scopes)
-      }
-      const settle = (decision: Allowed | Denied): void => {
-        if (decision.allowed) {
-          req.uma = decision
-          next()
-        } else {
-          deny(req, res, decision, onDenied)
-        }
-      }
-      const fail = (err: unknown): void => {
-        next(toRouteError(err))
-      }
-      let ref: ResourceRef | Promise<ResourceRef>
-      try {
-        ref = resolveResource(resource, req)
-      } catch (err) {
-        fail(err)
-        return
-      }
-      let decision: Promise<Allowed | Denied>
-      try {
-        decision = ref instanceof Promise ? ref.then(decide) : decide(ref)
-      } catch (err) {
-        fail(err)
-        return
-      }
-      decision.then(settle, fail).catch(next)
+    const deny = (req: Request, res: Response, decision: Denied) => {
+      answerDenial(req, res, decision, onDenied)
     }
+    return createUmaGuard({ scopes, resource, deny, setContext: setUmaContext }, servers, decideAt)
   }
 }

@@ -1,0 +1,46 @@
+/**
+ * The server process of the server-CPU benchmark: every variant of `cpu-apps.ts` listening, and
+ * an IPC channel to the parent that brackets each turn, so that the CPU time counted is this
+ * process's alone (the load generator runs in a process of its own).
+ * Messages in: `{ begin: variant }`, `{ end: variant }`, `{ close: true }`.
+ * Messages out: `{ ready: { variant: url+headers } }`, `{ turn: { cpuUs, served, rss, heapUsed } }`.
+ */
+import type * as ResourceServerModule from '@uma-kit/resource-server'
+import { VARIANTS, startApps, type Variant } from './cpu-apps.js'
+
+// BUILD: another build's dist/index.js, for an A/B against the package in another process
+const build =
+  process.env.BUILD === undefined
+    ? undefined
+    : ((await import(process.env.BUILD)) as typeof ResourceServerModule)
+const only = (process.env.ONLY?.split(',') as Variant[] | undefined) ?? [...VARIANTS]
+const { apps, introspections, close } = await startApps(build, only)
+let cpu = process.cpuUsage()
+let servedAtBegin = 0
+
+process.on('message', (message: { begin?: Variant; end?: Variant; close?: true }) => {
+  if (message.begin !== undefined) {
+    servedAtBegin = apps[message.begin].served
+    cpu = process.cpuUsage()
+  } else if (message.end !== undefined) {
+    const used = process.cpuUsage(cpu)
+    const served = apps[message.end].served - servedAtBegin
+    const memory = process.memoryUsage()
+    process.send?.({
+      turn: {
+        cpuUs: used.user + used.system,
+        served,
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        introspections: introspections(),
+      },
+    })
+  } else if (message.close === true) {
+    void close().then(() => process.disconnect())
+  }
+})
+process.send?.({
+  ready: Object.fromEntries(
+    Object.entries(apps).map(([variant, app]) => [variant, { url: app.url, headers: app.headers }]),
+  ),
+})

@@ -1,0 +1,118 @@
+/**
+ * The cache-hit path of `requireUmaScope`: decided in the same turn as the request, `next()`
+ * called before the guard returns, `req.uma` readable (and assignable) as before but not an own
+ * property of the request, which would change its hidden class; sub-apps read it too.
+ */
+import express, { type Request, type Response } from 'express'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createResourceServer, umaContext, type ResourceServer } from '../src/index.js'
+import { MSW_LISTEN, createMswServer, mswFetch, startApp, type RunningApp } from './support/app.js'
+import { CLIENT_ID, CLIENT_SECRET, createFakeAs, type FakeAs } from './support/fake-as.js'
+
+const msw = createMswServer()
+beforeAll(() => msw.listen(MSW_LISTEN))
+afterEach(() => msw.resetHandlers())
+afterAll(() => msw.close())
+
+describe('the cache-hit path', () => {
+  let as: FakeAs
+  let rs: ResourceServer
+  let app: RunningApp | undefined
+
+  beforeEach(() => {
+    as = createFakeAs('spec')
+    msw.use(...as.handlers)
+    as.rpts.set('rpt-1', { active: true, grants: { 'photo-1': ['view'] } })
+    rs = createResourceServer({
+      issuer: as.issuer,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      fetch: mswFetch,
+    })
+  })
+  afterEach(async () => {
+    await app?.close()
+    app = undefined
+    await rs.close()
+  })
+
+  it('calls next() before the guard returns once the RPT is cached, with req.uma set', async () => {
+    const guard = rs.requireUmaScope('view', { resource: (req) => String(req.params.id) })
+    const request = () =>
+      ({
+        headers: { authorization: 'Bearer rpt-1' },
+        params: { id: 'photo-1' },
+      }) as unknown as Request
+    // a cache hit never touches the response
+    const response = {} as unknown as Response
+    const first = request()
+    await new Promise<void>((resolve, reject) => {
+      void guard(first, response, (err?: unknown) => {
+        if (err === undefined) resolve()
+        else reject(new Error('next(err) on the first request', { cause: err }))
+      })
+    })
+    const second = request()
+    let nexts = 0
+    void guard(second, response, () => nexts++)
+    expect(nexts).toBe(1)
+    expect(umaContext(second)).toMatchObject({ resourceId: 'photo-1', scopes: ['view'] })
+    expect(Object.isFrozen(second.uma)).toBe(true)
+    // a plain object is no IncomingMessage: it gets an own property
+    expect(Object.hasOwn(second, 'uma')).toBe(true)
+    expect(as.calls.introspection).toBe(1)
+  })
+
+  it('gives the handler the same frozen req.uma without making it an own property', async () => {
+    const seen: { own: boolean; uma: unknown; frozen: boolean; keys: string[] }[] = []
+    app = await startApp((a) => {
+      a.get('/photos/:id', rs.requireUmaScope('view', { resource: 'photo-1' }), (req, res) => {
+        seen.push({
+          own: Object.hasOwn(req, 'uma'),
+          uma: req.uma,
+          frozen: Object.isFrozen(req.uma),
+          keys: Object.keys(req),
+        })
+        res.json({ issuer: umaContext(req).issuer })
+      })
+      a.get('/open', (req, res) => res.json({ uma: req.uma ?? null, guarded: 'uma' in req }))
+    })
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${app.url}/photos/photo-1`, {
+        headers: { authorization: 'Bearer rpt-1' },
+      })
+      expect(await res.json()).toEqual({ issuer: as.issuer })
+    }
+    expect(seen).toHaveLength(3)
+    for (const s of seen) {
+      expect(s.own).toBe(false)
+      expect(s.frozen).toBe(true)
+      expect(s.keys).not.toContain('uma')
+      expect(s.uma).toMatchObject({
+        resourceId: 'photo-1',
+        scopes: ['view'],
+        issuer: as.issuer,
+        permissions: [{ resource_id: 'photo-1', resource_scopes: ['view'] }],
+      })
+    }
+    // a request no guard let through has no context
+    expect(await (await fetch(`${app.url}/open`)).json()).toEqual({ uma: null, guarded: true })
+    expect(as.calls.introspection).toBe(1)
+  })
+
+  it('lets a sub-app mounted behind the guard read req.uma, and a handler assign it', async () => {
+    const sub = express()
+    sub.get('/:id', (req, res) => {
+      const before = umaContext(req).resourceId
+      req.uma = { ...umaContext(req), resourceId: 'reassigned' }
+      res.json({ before, after: req.uma.resourceId })
+    })
+    app = await startApp((a) => {
+      a.use('/photos', rs.requireUmaScope('view', { resource: 'photo-1' }), sub)
+    })
+    const res = await fetch(`${app.url}/photos/photo-1`, {
+      headers: { authorization: 'Bearer rpt-1' },
+    })
+    expect(await res.json()).toEqual({ before: 'photo-1', after: 'reassigned' })
+  })
+})
