@@ -58,6 +58,14 @@ function jwksFailure(err: unknown): UmaError | undefined {
   return undefined
 }
 
+/**
+ * How long after a fetch of the JWKS a token signed by an unknown key is refused without
+ * fetching it again: a bound on what a stream of made-up `kid`s costs the AS, and the longest an
+ * AS that rotated its keys (or restarted with new ones, as Keycloak in development mode does)
+ * sees its new tokens refused. jose's default of 30 s outlasted a Keycloak restart.
+ */
+const JWKS_COOLDOWN_MS = 5_000
+
 /** A failed verification that a fresh key set might fix (the AS rotated its key, SolidLab's restart). */
 function mayNeedNewKeys(err: unknown): boolean {
   return (
@@ -69,7 +77,8 @@ function mayNeedNewKeys(err: unknown): boolean {
  * Creates the local JWT check of one AS: signature by a key of that AS's JWKS, `iss` equal to
  * that AS's issuer, `exp` required and checked with `nbf` under the clock tolerance, `aud`
  * holding one of the expected audiences (by default the RS's client id, as Keycloak sets it). A
- * key set without `kid`s is tried key by key; a failed signature fetches the JWKS again once.
+ * key set without `kid`s is tried key by key; a failed signature fetches the JWKS again once,
+ * at most once per {@link JWKS_COOLDOWN_MS}.
  * The JWKS is fetched through the same guarded call as every AS call (https or loopback,
  * timeout, no redirects, at most 256 KiB). A token that fails any check is inactive; a JWKS
  * that cannot be fetched is an `UmaError`.
@@ -96,6 +105,7 @@ export function createJwtVerifier(
     const { url } = await metadata.endpoint('jwks_uri')
     keys = createRemoteJWKSet(new URL(url), {
       timeoutDuration: timeoutMs,
+      cooldownDuration: JWKS_COOLDOWN_MS,
       [customFetch]: async (input, init) => {
         const answer = await callAs(
           input,
