@@ -4,22 +4,12 @@
  * polling is floored and bounded.
  */
 import { http, HttpResponse, delay } from 'msw'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createUmaFetch, isUmaError, type UmaFetchOptions } from '../src/index.js'
-import { AS, RS, SECRET, createWorld, grant, json, type World } from './world.js'
+import { AS, RS, SECRET, useWorld, grant, json, type World } from './world.js'
 
-const world: World = createWorld()
-beforeAll(() => world.server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => world.server.close())
-beforeEach(() => {
-  world.accepted.clear()
-  world.tokenCalls.length = 0
-  world.rsCalls.length = 0
-  world.discoveryCalls = 0
-  world.ticketCount = 0
-})
+const world: World = useWorld()
 afterEach(() => {
-  world.server.resetHandlers()
   vi.useRealTimers()
 })
 

@@ -4,21 +4,11 @@
  */
 import { inspect } from 'node:util'
 import { http, HttpResponse } from 'msw'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createUmaFetch, isUmaError, type UmaError } from '../src/index.js'
-import { AS, RS, createWorld, grant, json, type World } from './world.js'
+import { AS, RS, useWorld, grant, json, type World } from './world.js'
 
-const world: World = createWorld()
-beforeAll(() => world.server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => world.server.close())
-beforeEach(() => {
-  world.accepted.clear()
-  world.tokenCalls.length = 0
-  world.rsCalls.length = 0
-  world.ticketCount = 0
-  world.challenge = createWorld().challenge
-})
-afterEach(() => world.server.resetHandlers())
+const world: World = useWorld()
 
 // shorter than the 40 characters of core's generic token pattern: only exact scrubbing finds them
 const SECRET = 'short-client-secret-32-chars-ok'

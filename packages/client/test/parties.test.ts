@@ -2,25 +2,18 @@
  * Issue 9, item 13: one `umaFetch` serving many users never sends one user's RPT or PCT with
  * another's request.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { createUmaFetch, isUmaError, type UmaFetchOptions } from '../src/index.js'
-import { AS, RS, createWorld, grant, type World } from './world.js'
+import { AS, RS, useWorld, grant, type World } from './world.js'
 
-const world: World = createWorld()
-beforeAll(() => world.server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => world.server.close())
+const world: World = useWorld()
 beforeEach(() => {
-  world.accepted.clear()
-  world.tokenCalls.length = 0
-  world.rsCalls.length = 0
-  world.ticketCount = 0
   // each grant gives rpt-N and pct-N, both accepted
   world.token = (_call, n) => {
     world.accepted.add(`rpt-${n}`)
     return grant(`rpt-${n}`, { pct: `pct-${n}` })
   }
 })
-afterEach(() => world.server.resetHandlers())
 
 const make = (extra: Partial<UmaFetchOptions> = {}) =>
   createUmaFetch({ trustedIssuers: [AS], clientId: 'photo-app', clientSecret: 'secret', ...extra })

@@ -1,22 +1,10 @@
 import { ID_TOKEN_CLAIM_FORMAT, isUmaError, type UmaError } from '@uma-kit/core'
 import { http, HttpResponse, delay } from 'msw'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createUmaFetch, type UmaFetchOptions } from '../src/index.js'
-import { AS, RS, SECRET, createWorld, grant, json, type World } from './world.js'
+import { AS, RS, SECRET, useWorld, grant, json, type World } from './world.js'
 
-const world: World = createWorld()
-beforeAll(() => world.server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => world.server.close())
-beforeEach(() => {
-  world.accepted.clear()
-  world.tokenCalls.length = 0
-  world.rsCalls.length = 0
-  world.discoveryCalls = 0
-  world.ticketCount = 0
-  world.token = () => json(500, { error: 'unscripted' })
-  world.challenge = createWorld().challenge
-})
-afterEach(() => world.server.resetHandlers())
+const world: World = useWorld()
 
 const make = (extra: Partial<UmaFetchOptions> = {}) =>
   createUmaFetch({ trustedIssuers: [AS], clientId: 'bob-app', clientSecret: SECRET, ...extra })

@@ -5,6 +5,7 @@
  */
 import { http, HttpResponse, type JsonBodyType } from 'msw'
 import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 
 export const AS = 'https://as.example'
 export const RS = 'https://rs.example'
@@ -39,6 +40,42 @@ export const json = (status: number, body: JsonBodyType, headers: Record<string,
 export const grant = (rpt: string, extra: Record<string, JsonBodyType> = {}) =>
   json(200, { access_token: rpt, token_type: 'Bearer', expires_in: 300, ...extra })
 
+/** The token endpoint before a test scripts it. */
+const unscripted: TokenAnswer = () => json(500, { error: 'unscripted' })
+
+/** The RS's challenge: 401 naming the AS and the ticket. */
+const defaultChallenge = (ticket: string): Response =>
+  new HttpResponse(null, {
+    status: 401,
+    headers: { 'www-authenticate': `UMA realm="photos", as_uri="${AS}", ticket="${ticket}"` },
+  })
+
+/** Puts a world back as {@link createWorld} made it: nothing accepted, counted or scripted. */
+export function resetWorld(world: World): void {
+  world.accepted.clear()
+  world.tokenCalls.length = 0
+  world.rsCalls.length = 0
+  world.discoveryCalls = 0
+  world.ticketCount = 0
+  world.token = unscripted
+  world.challenge = defaultChallenge
+}
+
+/**
+ * A world for one test file: msw listens for the file (unhandled requests are errors), the world
+ * is reset before each test and the handlers a test added are dropped after it.
+ *
+ * @returns the world
+ */
+export function useWorld(): World {
+  const world = createWorld()
+  beforeAll(() => world.server.listen({ onUnhandledRequest: 'error' }))
+  afterAll(() => world.server.close())
+  beforeEach(() => resetWorld(world))
+  afterEach(() => world.server.resetHandlers())
+  return world
+}
+
 export function createWorld(
   metadata: Record<string, string> = {
     issuer: AS,
@@ -52,12 +89,8 @@ export function createWorld(
     rsCalls: [],
     discoveryCalls: 0,
     ticketCount: 0,
-    token: () => json(500, { error: 'unscripted' }),
-    challenge: (ticket) =>
-      new HttpResponse(null, {
-        status: 401,
-        headers: { 'www-authenticate': `UMA realm="photos", as_uri="${AS}", ticket="${ticket}"` },
-      }),
+    token: unscripted,
+    challenge: defaultChallenge,
   }
   const rsHandler = ({ request }: { request: Request }) => {
     const authorization = request.headers.get('authorization')
