@@ -85,24 +85,24 @@ export interface CacheLookup {
 }
 
 /**
- * The decision at one AS, with scopes already checked and frozen; `cached` is its synchronous
- * cache-hit part.
+ * The decision at one AS, with scopes already checked and frozen: the allowed decision at once
+ * where the local cache holds a check of the token that covers the request (no promise, no
+ * timer, no AS: the hot path of a busy RS), else a promise of the full decision.
  */
-export type DecideAt = ((
+export type DecideAt = (
   connection: AsConnection,
   authorization: unknown,
   resourceId: string,
   scopes: readonly string[],
-  lookup?: CacheLookup,
-) => Promise<Allowed | Denied>) & { readonly cached: DecideCached }
+) => Allowed | Promise<Allowed | Denied>
 
 /**
  * The decision from the local cache alone, synchronously: the allowed decision where the cache
- * holds a check of the token that covers the request (reported as `decideAt` reports it), else
- * what the cache said, for `decideAt` (`undefined`: the lookup failed, `decideAt` starts over).
- * No promise, no timer, no AS: the hot path of a busy RS.
+ * holds a check of the token that covers the request (reported as the full decision reports
+ * it), else what the cache said, for the full decision (`undefined`: the lookup failed, the
+ * full decision starts over).
  */
-export type DecideCached = (
+type DecideCached = (
   connection: AsConnection,
   authorization: unknown,
   resourceId: string,
@@ -285,16 +285,17 @@ export function createAuthorize(
     }
   }
 
-  const decideAt: DecideAt = Object.assign(decideFully, { cached: decideCached })
+  const decideAt: DecideAt = (connection, authorization, resourceId, scopes) => {
+    const cached = decideCached(connection, authorization, resourceId, scopes)
+    if (cached !== undefined && 'allowed' in cached) return cached
+    return decideFully(connection, authorization, resourceId, scopes, cached)
+  }
   return {
     decideAt,
     async authorize(raw) {
       const { resourceId, scopes } = checkInput(raw)
-      const authorization = raw.authorization
       const connection = await servers.forResource(resourceId)
-      const cached = decideCached(connection, authorization, resourceId, scopes)
-      if (cached !== undefined && 'allowed' in cached) return cached
-      return decideAt(connection, authorization, resourceId, scopes, cached)
+      return decideAt(connection, raw.authorization, resourceId, scopes)
     },
   }
 }

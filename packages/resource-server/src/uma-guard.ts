@@ -55,7 +55,7 @@ function resolveResource(
  *
  * @param route - the route's scopes, resource and answers
  * @param servers - the ASes
- * @param decideAt - the decision at one AS, and its synchronous cache-hit part
+ * @param decideAt - the decision at one AS: at once on a cache hit, else a promise
  * @returns the Express handler
  */
 export function createUmaGuard(
@@ -71,7 +71,12 @@ export function createUmaGuard(
     return decideAt(connection, authorization, id, scopes)
   }
 
-  function decide(ref: ResourceRef, req: Request, authorization: unknown) {
+  /** The decision for a resource: at once where everything on the way answers at once. */
+  function decide(
+    ref: ResourceRef,
+    req: Request,
+    authorization: unknown,
+  ): Allowed | Promise<Allowed | Denied> {
     if (typeof ref !== 'string') return byName(ref, req, authorization)
     const connection = servers.forResource(ref, req)
     return connection instanceof Promise
@@ -102,30 +107,24 @@ export function createUmaGuard(
 
   return function umaGuard(req: Request, res: Response, next: NextFunction): void {
     const authorization = req.headers.authorization
-    // stays undefined for a cache hit, whose context is set: next() below, outside the try,
-    // since what the route's handler throws is Express's to handle, not the guard's
-    let decision: Promise<Allowed | Denied> | undefined
+    let decision: Allowed | Promise<Allowed | Denied>
     try {
       const ref = resolveResource(resource, req)
-      if (ref instanceof Promise) {
-        decision = ref.then((r) => decide(r, req, authorization))
-      } else if (typeof ref !== 'string') {
-        decision = byName(ref, req, authorization)
-      } else {
-        const connection = servers.forResource(ref, req)
-        if (connection instanceof Promise) {
-          decision = connection.then((c) => decideAt(c, authorization, ref, scopes))
-        } else {
-          const cached = decideAt.cached(connection, authorization, ref, scopes)
-          if (cached !== undefined && 'allowed' in cached) route.setContext(req, cached)
-          else decision = decideAt(connection, authorization, ref, scopes, cached)
-        }
-      }
+      decision =
+        ref instanceof Promise
+          ? ref.then((r) => decide(r, req, authorization))
+          : decide(ref, req, authorization)
     } catch (err) {
       next(toRouteError(err))
       return
     }
-    if (decision === undefined) next()
-    else settleLater(decision, req, res, next)
+    if (decision instanceof Promise) {
+      settleLater(decision, req, res, next)
+      return
+    }
+    // a cache hit: next() in the same turn, outside the try, since what the route's handler
+    // throws is Express's to handle, not the guard's
+    route.setContext(req, decision)
+    next()
   }
 }
