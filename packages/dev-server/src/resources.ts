@@ -48,6 +48,21 @@ export function requirePat(
   return rs
 }
 
+/**
+ * The PAT holder and the resource of its own that the path names, or `undefined` once the
+ * answer is sent (401 for a bad PAT, the shape's 404 for another's or an unknown resource).
+ */
+function requireOwnResource(ctx: ServerContext, req: Request<{ id: string }>, res: Response) {
+  const rs = requirePat(ctx, req, res)
+  if (rs === undefined) return undefined
+  const resource = ownedResource(ctx, rs, req.params.id)
+  if (resource === undefined) {
+    notFound(ctx, res)
+    return undefined
+  }
+  return { rs, resource }
+}
+
 function listIds(ctx: ServerContext, req: Request, rs: { clientId: string; owner: string }) {
   const name = typeof req.query.name === 'string' ? req.query.name : undefined
   const exact = req.query.exactName === 'true'
@@ -101,24 +116,15 @@ export function resourceRoutes(router: Router, ctx: ServerContext): void {
   })
 
   router.get(`${path}/:id`, (req, res) => {
-    const rs = requirePat(ctx, req, res)
-    if (rs === undefined) return
-    const resource = ownedResource(ctx, rs, req.params.id)
-    if (resource === undefined) {
-      notFound(ctx, res)
-      return
-    }
-    res.json(present(ctx, resource))
+    const found = requireOwnResource(ctx, req, res)
+    if (found === undefined) return
+    res.json(present(ctx, found.resource))
   })
 
   router.put(`${path}/:id`, (req, res) => {
-    const rs = requirePat(ctx, req, res)
-    if (rs === undefined) return
-    const resource = ownedResource(ctx, rs, req.params.id)
-    if (resource === undefined) {
-      notFound(ctx, res)
-      return
-    }
+    const found = requireOwnResource(ctx, req, res)
+    if (found === undefined) return
+    const { rs, resource } = found
     const description = readDescription(req.body)
     if (typeof description === 'string') {
       oauthError(res, 400, 'invalid_request', description)
@@ -130,13 +136,9 @@ export function resourceRoutes(router: Router, ctx: ServerContext): void {
   })
 
   router.delete(`${path}/:id`, (req, res) => {
-    const rs = requirePat(ctx, req, res)
-    if (rs === undefined) return
-    const resource = ownedResource(ctx, rs, req.params.id)
-    if (resource === undefined) {
-      notFound(ctx, res)
-      return
-    }
+    const found = requireOwnResource(ctx, req, res)
+    if (found === undefined) return
+    const { rs, resource } = found
     deleteResource(ctx, rs, resource)
     res.status(204).end()
   })
