@@ -6,12 +6,11 @@
  * `{"rpt": …}`. Until the client speaks that request, these tests fail: it posts the form-encoded
  * grant to the token endpoint, which CAS does not take.
  */
-import type { AddressInfo } from 'node:net'
 import { createUmaFetch } from '@uma-kit/client'
 import { startDevServer, type DevServer } from '@uma-kit/dev-server'
 import { createResourceServer } from '@uma-kit/resource-server'
-import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { servePhoto } from './support.js'
 
 const closers: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -32,20 +31,7 @@ async function casStack(): Promise<{ as: DevServer; url: string }> {
     name: 'photo.jpg',
     resource_scopes: ['view', 'print'],
   })
-  const app = express()
-  app.get('/photos/photo.jpg', rs.requireUmaScope('view', { resource: () => photoId }), (_q, r) => {
-    r.type('image/jpeg').send(Buffer.from('jpeg'))
-  })
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
-  return { as, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/photos/photo.jpg` }
+  return { as, url: await servePhoto(rs, photoId, closers) }
 }
 
 describe('the client against the CAS shape', () => {

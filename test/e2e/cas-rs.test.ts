@@ -4,11 +4,10 @@
  * resource ids; 200 answers; one permission object per request; RPTs from CAS's JSON
  * rptAuthzRequest, checked by introspection.
  */
-import type { AddressInfo } from 'node:net'
 import { startDevServer, type DevServer } from '@uma-kit/dev-server'
 import { createResourceServer, type ResourceServer } from '@uma-kit/resource-server'
-import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { servePhoto } from './support.js'
 
 const RS_SECRET = 'photo-rs-secret'
 const closers: (() => Promise<void>)[] = []
@@ -60,23 +59,6 @@ async function casRpt(as: DevServer, ticket: string): Promise<string> {
   return ((await res.json()) as { rpt: string }).rpt
 }
 
-async function photoApp(rs: ResourceServer, photoId: string): Promise<string> {
-  const app = express()
-  app.get('/photos/photo.jpg', rs.requireUmaScope('view', { resource: () => photoId }), (_q, r) => {
-    r.type('image/jpeg').send(Buffer.from('jpeg'))
-  })
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/photos/photo.jpg`
-}
-
 describe('the resource server against the CAS shape', () => {
   it.each([
     ['discovered through uma-configuration', false],
@@ -119,7 +101,7 @@ describe('the resource server against the CAS shape', () => {
       name: 'photo.jpg',
       resource_scopes: ['view', 'print'],
     })
-    const url = await photoApp(rs, photoId)
+    const url = await servePhoto(rs, photoId, closers)
     const challenged = await fetch(url)
     expect(challenged.status).toBe(401)
     const header = challenged.headers.get('www-authenticate') ?? ''

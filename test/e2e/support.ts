@@ -11,8 +11,10 @@ import {
   type DevServer,
   type DevServerShape,
 } from '@uma-kit/dev-server'
+import type { AddressInfo } from 'node:net'
 import { startPhotoServer, type PhotoServer } from '@uma-kit/example-photos'
-import type { SingleAsOptions } from '@uma-kit/resource-server'
+import type { ResourceServer, SingleAsOptions } from '@uma-kit/resource-server'
+import express from 'express'
 
 export interface Stack {
   readonly as: DevServer
@@ -79,4 +81,31 @@ export function bobOptions(stack: Stack) {
     clientId: 'bob-app',
     clientSecret: stack.config.clients['bob-app']?.secret ?? '',
   }
+}
+
+/**
+ * An Express app on 127.0.0.1 serving `/photos/photo.jpg` behind `requireUmaScope('view')` for
+ * the resource `photoId`, stopped by the function it pushes onto `closers`.
+ *
+ * @returns the photo's URL
+ */
+export async function servePhoto(
+  rs: ResourceServer,
+  photoId: string,
+  closers: (() => Promise<void>)[],
+): Promise<string> {
+  const app = express()
+  app.get('/photos/photo.jpg', rs.requireUmaScope('view', { resource: () => photoId }), (_q, r) => {
+    r.type('image/jpeg').send(Buffer.from('jpeg'))
+  })
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/photos/photo.jpg`
 }

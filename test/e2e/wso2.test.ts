@@ -4,12 +4,11 @@
  * resources answered 201 (update too); claims pushed as an ID token whose `sub` is the
  * requesting party; opaque RPTs checked by introspection with the PAT.
  */
-import type { AddressInfo } from 'node:net'
 import { createUmaFetch, isUmaError } from '@uma-kit/client'
 import { ID_TOKEN_FORMAT, startDevServer, type DevServer } from '@uma-kit/dev-server'
 import { createResourceServer, type ResourceServer } from '@uma-kit/resource-server'
-import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { servePhoto } from './support.js'
 
 const closers: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -48,23 +47,6 @@ function wso2Rs(as: DevServer): ResourceServer {
   })
   closers.push(() => rs.close())
   return rs
-}
-
-async function photoApp(rs: ResourceServer, photoId: string): Promise<string> {
-  const app = express()
-  app.get('/photos/photo.jpg', rs.requireUmaScope('view', { resource: () => photoId }), (_q, r) => {
-    r.type('image/jpeg').send(Buffer.from('jpeg'))
-  })
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/photos/photo.jpg`
 }
 
 function bob(as: DevServer, claims = true) {
@@ -108,9 +90,10 @@ describe('uma-kit against the WSO2 shape, configured with metadata only', () => 
   it("gives Bob's client the photo: the ID token pushed with the ticket, the RPT introspected with the PAT", async () => {
     const as = await wso2()
     const rs = wso2Rs(as)
-    const url = await photoApp(
+    const url = await servePhoto(
       rs,
       await rs.resources.ensure({ name: 'photo.jpg', resource_scopes: ['view', 'print'] }),
+      closers,
     )
     const challenged = await fetch(url)
     expect(challenged.status).toBe(401)
@@ -130,9 +113,10 @@ describe('uma-kit against the WSO2 shape, configured with metadata only', () => 
   it('fails with invalid_grant, after one fresh ticket, when no ID token is pushed', async () => {
     const as = await wso2()
     const rs = wso2Rs(as)
-    const url = await photoApp(
+    const url = await servePhoto(
       rs,
       await rs.resources.ensure({ name: 'photo.jpg', resource_scopes: ['view'] }),
+      closers,
     )
     const err: unknown = await bob(
       as,
