@@ -44,6 +44,26 @@ async function withDefaultHandler(
   }
 }
 
+/** What a guarded route passes to `next(err)` for one request, through an app's error handler. */
+async function errorsPassedOn(server: ResourceServer): Promise<unknown[]> {
+  const errors: unknown[] = []
+  const app = express()
+  app.get('/r', server.requireUmaScope('view', { resource: 'photo-1' }), (_req, res) => res.end())
+  app.use(
+    (err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      errors.push(err)
+      res.status(500).end()
+    },
+  )
+  const listening = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const { port } = listening.address() as AddressInfo
+  await fetch(`http://127.0.0.1:${port}/r`)
+  listening.closeAllConnections()
+  await new Promise((resolve) => listening.close(resolve))
+  return errors
+}
 describe("4. the AS's status never reaches the client", () => {
   it.each([
     ['a wrong RS secret (PAT refused, 401)', { clientSecret: 'wrong' }, 'photo-1', 'view'],
@@ -72,23 +92,7 @@ describe("4. the AS's status never reaches the client", () => {
   )
 
   it('keeps the AS status for logs as asStatus, with status 500 on what next(err) gets', async () => {
-    const errors: unknown[] = []
-    const app = express()
-    const server = rs({ clientSecret: 'wrong' })
-    app.get('/r', server.requireUmaScope('view', { resource: 'photo-1' }), (_req, res) => res.end())
-    app.use(
-      (err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-        errors.push(err)
-        res.status(500).end()
-      },
-    )
-    const listening = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s))
-    })
-    const { port } = listening.address() as AddressInfo
-    await fetch(`http://127.0.0.1:${port}/r`)
-    listening.closeAllConnections()
-    await new Promise((resolve) => listening.close(resolve))
+    const errors = await errorsPassedOn(rs({ clientSecret: 'wrong' }))
     expect(errors[0]).toMatchObject({
       name: 'UmaError',
       code: 'unauthorized',
@@ -112,23 +116,7 @@ describe("4. the AS's status never reaches the client", () => {
   })
 
   it('shows the detailed message in the server log (util.inspect), not in the answer', async () => {
-    const errors: unknown[] = []
-    const app = express()
-    const server = rs({ clientSecret: 'wrong' })
-    app.get('/r', server.requireUmaScope('view', { resource: 'photo-1' }), (_req, res) => res.end())
-    app.use(
-      (err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-        errors.push(err)
-        res.status(500).end()
-      },
-    )
-    const listening = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s))
-    })
-    const { port } = listening.address() as AddressInfo
-    await fetch(`http://127.0.0.1:${port}/r`)
-    listening.closeAllConnections()
-    await new Promise((resolve) => listening.close(resolve))
+    const errors = await errorsPassedOn(rs({ clientSecret: 'wrong' }))
     expect(inspect(errors[0])).toContain('"photo-rs" was refused by https://as.example/token')
   })
 })
