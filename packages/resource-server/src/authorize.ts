@@ -19,8 +19,8 @@ import {
   type Allowed,
   type Denied,
 } from './decision.js'
-import { decisionsObserved, publishDecision } from './diagnostics.js'
-import type { DecisionEvent, ResolvedOptions } from './options.js'
+import { createDecisionReporter, type Observed } from './decision-report.js'
+import type { ResolvedOptions } from './options.js'
 
 /** What `authorize` decides on. */
 export interface AuthorizeInput {
@@ -65,13 +65,6 @@ function checkInput(input: unknown): { resourceId: string; scopes: readonly stri
   }
   // the caller keeps its array; the decision keeps a frozen copy
   return { resourceId, scopes: Object.freeze([...(scopes as string[])]) }
-}
-
-/** One decision's outcome details, for `onDecision`. */
-interface Observed {
-  cached: boolean
-  issuer?: string
-  rpt?: CheckedRpt
 }
 
 /** What the local cache said about a request's token, so that a miss does not hash it again. */
@@ -197,36 +190,7 @@ export function createAuthorize(
     return challenge(connection.issuer, ticket, options.realm, resourceMetadataUrl)
   }
 
-  function report(
-    resourceId: string,
-    scopes: readonly string[],
-    outcome: DecisionEvent['outcome'],
-    observed: Observed,
-    start: number,
-    error?: UmaError,
-  ): void {
-    const event: DecisionEvent = {
-      resourceId,
-      scopes: [...scopes],
-      outcome,
-      cached: observed.cached,
-      durationMs: performance.now() - start,
-    }
-    if (observed.issuer !== undefined) event.issuer = observed.issuer
-    if (error !== undefined) event.error = error
-    if (outcome === 'allowed' && observed.rpt !== undefined) {
-      if (observed.rpt.sub !== undefined) event.sub = observed.rpt.sub
-      if (observed.rpt.clientId !== undefined) event.clientId = observed.rpt.clientId
-    }
-    publishDecision(event)
-    try {
-      options.onDecision?.(event)
-    } catch {
-      // an observer's failure must not change a decision
-    }
-  }
-
-  const observing = (): boolean => options.onDecision !== undefined || decisionsObserved()
+  const { observing, report } = createDecisionReporter(options.onDecision)
 
   const decideCached: DecideCached = (connection, authorization, resourceId, scopes) => {
     const watch = observing()
