@@ -1,12 +1,12 @@
 /**
  * The Express apps the server-CPU benchmark compares, each alone in its own app on its own port
- * (so no route is behind another's in the router): a bare route, an async no-op middleware,
- * `requireUmaScope` on a cache hit, and two references, auth0's express-oauth2-jwt-bearer
+ * (so no route is behind another's in the router): a bare route, a no-op middleware (plain and
+ * async), `requireUmaScope` on a cache hit, and two references, auth0's express-oauth2-jwt-bearer
  * (RS256 JWT checked against a JWKS served here on 127.0.0.1) and keycloak-connect's policy
  * enforcer (bearer-only with the realm's public key, the permission in the token), both fully
  * offline. Every app answers the same small JSON body.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer'
@@ -18,12 +18,19 @@ import { BENCH_RPT, createBenchResourceServer } from './support.js'
 /** The variants, in the order they are reported. */
 export const VARIANTS = [
   'bare',
+  'sync-noop',
   'async-noop',
   'requireUmaScope',
   'oauth2-jwt-bearer',
   'keycloak',
 ] as const
 export type Variant = (typeof VARIANTS)[number]
+
+/**
+ * The variants `rs-cpu-interleaved` measures: those that answer (a cache hit, for the guard)
+ * within the call of their request listener.
+ */
+export const INTERLEAVED = ['bare', 'sync-noop', 'requireUmaScope'] as const satisfies Variant[]
 
 /** One variant listening: its URL, the header to send, and how many requests it served. */
 export interface RunningApp {
@@ -47,12 +54,14 @@ const portOf = (server: Server) => (server.address() as AddressInfo).port
  *
  * @param build - another build of the resource server to guard with (an A/B), or the package
  * @param only - the variants to start
+ * @param wrap - wraps each variant's request listener (`rs-cpu-interleaved` times it)
  *
  * @returns the apps by variant, the number of introspections, and a function that stops all
  */
 export async function startApps(
   build: typeof ResourceServerModule | undefined,
   only: readonly Variant[],
+  wrap: (variant: Variant, listener: RequestListener) => RequestListener = (_, l) => l,
 ): Promise<{
   apps: Record<Variant, RunningApp>
   introspections: () => number
@@ -62,7 +71,7 @@ export async function startApps(
   const apps = {} as Record<Variant, RunningApp>
   async function add(variant: Variant, app: express.Express, headers: Record<string, string>) {
     if (!only.includes(variant)) return
-    const server = await listen(createServer(app))
+    const server = await listen(createServer(wrap(variant, app)))
     servers.push(server)
     const running: RunningApp = {
       url: `http://127.0.0.1:${portOf(server)}/photos/1`,
@@ -76,6 +85,11 @@ export async function startApps(
   const bare = express()
   bare.get('/photos/:id', photo)
   await add('bare', bare, { authorization: `Bearer ${BENCH_RPT}` })
+
+  const syncNoop = express()
+  // a middleware that only calls next(): what Express charges for one more handler on a route
+  syncNoop.get('/photos/:id', (_req, _res, next) => next(), photo)
+  await add('sync-noop', syncNoop, { authorization: `Bearer ${BENCH_RPT}` })
 
   const noop = express()
   // an async function that awaits nothing: what a promise and a resolution cost a middleware
