@@ -64,4 +64,24 @@ describe('setUmaContext', () => {
     setUmaContext(kept, context('photo-4'))
     expect(kept.uma?.resourceId).toBe('photo-4')
   })
+
+  it("keeps the context in Express's res.locals, where no string key shows it", () => {
+    const { appRequest, request } = expressLike()
+    const req = request(appRequest())
+    const locals = Object.create(null) as Record<string, unknown>
+    locals.title = 'photos'
+    Object.assign(req, { res: { locals } })
+    setUmaContext(req, context('photo-1'))
+    expect(req.uma?.resourceId).toBe('photo-1')
+    expect(Object.keys(locals)).toEqual(['title'])
+    expect(JSON.stringify(locals)).toBe('{"title":"photos"}')
+    // what an application assigns is what it reads back, in the same place
+    const replaced = context('photo-9')
+    req.uma = replaced
+    expect(req.uma).toBe(replaced)
+    // another request's locals are its own
+    const other = request(appRequest())
+    Object.assign(other, { res: { locals: Object.create(null) as object } })
+    expect(other.uma).toBeUndefined()
+  })
 })
