@@ -60,6 +60,13 @@ export function createAuthorizationServers(
   const byIssuer = new Map<string, AsConnection>()
   for (const as of options.servers) byIssuer.set(as.issuer, createAsConnection(as, shared))
   const { issuerFor } = options
+  /** The one AS, while there is exactly one: read on every request without `issuerFor`. */
+  let sole: AsConnection | undefined
+  const noteSole = () => {
+    const [only] = byIssuer.values()
+    sole = byIssuer.size === 1 ? only : undefined
+  }
+  noteSole()
 
   function named(issuer: unknown): AsConnection {
     if (typeof issuer !== 'string') {
@@ -95,11 +102,10 @@ export function createAuthorizationServers(
   return {
     forResource(resourceId, req) {
       if (issuerFor === undefined) {
-        const [only] = byIssuer.values()
-        if (only === undefined || byIssuer.size > 1) {
+        if (sole === undefined) {
           throw new UmaError('unknown_issuer', 'several authorization servers and no issuerFor')
         }
-        return only
+        return sole
       }
       let chosen: string | Promise<string>
       try {
@@ -132,6 +138,7 @@ export function createAuthorizationServers(
       }
       const connection = createAsConnection(as, shared)
       byIssuer.set(as.issuer, connection)
+      noteSole()
       return connection
     },
     remove(issuer) {
@@ -139,6 +146,7 @@ export function createAuthorizationServers(
       if (connection === undefined || byIssuer.size === 1) return false
       connection.cache.close()
       byIssuer.delete(connection.issuer)
+      noteSole()
       shared.discovery.delete(connection.issuer)
       return true
     },
@@ -148,7 +156,8 @@ export function createAuthorizationServers(
       const iss = unverifiedIssuer(token)
       if (iss !== undefined && iss !== connection.issuer && byIssuer.has(iss)) return true
       for (const other of byIssuer.values()) {
-        if (other !== connection && other.cache.peek(token).rpt?.active === true) return true
+        if (other !== connection && other.cache.get(other.cache.key(token))?.active === true)
+          return true
       }
       return false
     },

@@ -87,6 +87,8 @@ export type DecideAt = (
   authorization: unknown,
   resourceId: string,
   scopes: readonly string[],
+  /** What the token came over (the request's socket): its last token's key is remembered. */
+  holder?: object,
 ) => Allowed | Promise<Allowed | Denied>
 
 /**
@@ -100,6 +102,7 @@ type DecideCached = (
   authorization: unknown,
   resourceId: string,
   scopes: readonly string[],
+  holder: object | undefined,
 ) => Allowed | CacheLookup | undefined
 
 const NO_TOKEN: CacheLookup = Object.freeze({
@@ -123,6 +126,13 @@ export function createAuthorize(
   resourceMetadataUrl: string | undefined,
   now: () => number = Date.now,
 ): { authorize: (input: AuthorizeInput) => Promise<Allowed | Denied>; decideAt: DecideAt } {
+  /**
+   * The last allowed decision made from each cached check, so that a busy token on a busy route
+   * gets the same frozen decision (and `req.uma`) without building and freezing one per request.
+   * Keyed by the check, which lives as long as its cache entry.
+   */
+  const lastAllowed = new WeakMap<CheckedRpt, Allowed>()
+
   /** The allowed decision, where the RPT covers the request. */
   function allowedBy(
     connection: AsConnection,
@@ -130,10 +140,21 @@ export function createAuthorize(
     resourceId: string,
     scopes: readonly string[],
   ): Allowed | undefined {
+    // checked on every request, memo or not: the RPT or one of its permissions may have ended
     if (!holdsScopes(rpt, resourceId, scopes, now() / 1000, options.clockToleranceSeconds)) {
       return undefined
     }
-    return Object.freeze({
+    const last = lastAllowed.get(rpt)
+    // the same frozen scopes array: one route's guard asks again
+    if (
+      last !== undefined &&
+      last.scopes === scopes &&
+      last.resourceId === resourceId &&
+      last.issuer === connection.issuer
+    ) {
+      return last
+    }
+    const allowed: Allowed = Object.freeze({
       allowed: true,
       resourceId,
       scopes,
@@ -141,14 +162,16 @@ export function createAuthorize(
       introspection: rpt.introspection,
       issuer: connection.issuer,
     })
+    lastAllowed.set(rpt, allowed)
+    return allowed
   }
 
   /** The local cache's word on a request's token: no more than the hash of what follows `Bearer `. */
   function lookUp(connection: AsConnection, authorization: unknown): CacheLookup {
     const candidate = bearerCandidate(authorization)
     if (candidate === undefined) return NO_TOKEN
-    const { key, rpt } = connection.cache.peek(candidate)
-    return { candidate, key, rpt }
+    const key = connection.cache.key(candidate)
+    return { candidate, key, rpt: connection.cache.get(key) }
   }
 
   async function decide(
@@ -192,22 +215,27 @@ export function createAuthorize(
 
   const { observing, report } = createDecisionReporter(options.onDecision)
 
-  const decideCached: DecideCached = (connection, authorization, resourceId, scopes) => {
+  const decideCached: DecideCached = (connection, authorization, resourceId, scopes, holder) => {
     const watch = observing()
     const start = watch ? performance.now() : 0
-    let lookup: CacheLookup
+    let candidate: string | undefined
+    let key: string | undefined
+    let rpt: CheckedRpt | undefined
     let allowed: Allowed | undefined
     try {
-      lookup = lookUp(connection, authorization)
-      if (lookup.rpt === undefined) return lookup
-      allowed = allowedBy(connection, lookup.rpt, resourceId, scopes)
+      candidate = bearerCandidate(authorization)
+      if (candidate === undefined) return NO_TOKEN
+      // the hit path allocates nothing of its own: no lookup object unless the decision goes on
+      key = connection.cache.key(candidate, holder)
+      rpt = connection.cache.get(key)
+      if (rpt !== undefined) allowed = allowedBy(connection, rpt, resourceId, scopes)
     } catch {
       // the full decision meets the same failure, and turns it into an error it reports
       return undefined
     }
-    if (allowed === undefined) return lookup
+    if (allowed === undefined || rpt === undefined) return { candidate, key, rpt }
     if (watch) {
-      const observed = { cached: true, issuer: connection.issuer, rpt: lookup.rpt }
+      const observed = { cached: true, issuer: connection.issuer, rpt }
       report(resourceId, scopes, 'allowed', observed, start)
     }
     return allowed
@@ -249,8 +277,8 @@ export function createAuthorize(
     }
   }
 
-  const decideAt: DecideAt = (connection, authorization, resourceId, scopes) => {
-    const cached = decideCached(connection, authorization, resourceId, scopes)
+  const decideAt: DecideAt = (connection, authorization, resourceId, scopes, holder) => {
+    const cached = decideCached(connection, authorization, resourceId, scopes, holder)
     if (cached !== undefined && 'allowed' in cached) return cached
     return decideFully(connection, authorization, resourceId, scopes, cached)
   }

@@ -16,14 +16,14 @@ describe('the local RPT cache', () => {
     const loader = vi.fn(() => Promise.resolve(rpt))
     await cache.check('rpt-1', loader)
     for (let i = 0; i < 5; i++) {
-      expect(cache.peek('rpt-1').rpt).toBe(rpt)
+      expect(cache.get(cache.key('rpt-1'))).toBe(rpt)
       expect((await cache.check('rpt-1', loader)).cached).toBe(true)
     }
     expect(vi.getTimerCount()).toBe(0)
     expect(loader).toHaveBeenCalledTimes(1)
     // the RS's clock, not the LRU's, ends the entry: at its exp
     nowMs += 30_000
-    expect(cache.peek('rpt-1').rpt).toBeUndefined()
+    expect(cache.get(cache.key('rpt-1'))).toBeUndefined()
     expect((await cache.check('rpt-1', loader)).cached).toBe(false)
     expect(loader).toHaveBeenCalledTimes(2)
     cache.close()

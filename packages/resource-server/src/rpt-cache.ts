@@ -11,6 +11,7 @@ import { LRUCache } from 'lru-cache'
 import type { ResolvedCache } from './cache-options.js'
 import type { CheckedRpt } from './checked-rpt.js'
 import { loadThroughFleet } from './fleet-load.js'
+import { rememberKeys } from './key-memo.js'
 import type { SharedLevel } from './shared/shared-level.js'
 
 /** A check of an RPT and whether it came from the cache. */
@@ -31,10 +32,15 @@ export interface RptCache {
     key?: string,
   ): Promise<RptCheck>
   /**
-   * The cached check of a token, without loading: the hot path of a cache hit. Its `key` saves
-   * `check` hashing the token again.
+   * The cache key of a token; handing it to `check` saves hashing the token again. With a
+   * holder (the request's socket), the key of the last token the holder sent is remembered.
    */
-  peek(token: string): { key: string; rpt: CheckedRpt | undefined }
+  key(token: string, holder?: object): string
+  /**
+   * The cached check under a key, without loading: the hot path of a cache hit, which
+   * allocates nothing.
+   */
+  get(key: string): CheckedRpt | undefined
   /** Forgets one token here and, with a shared store, on every instance of the fleet. */
   revoke(token: string): Promise<void>
   /** How many entries are kept: active, inactive. */
@@ -92,6 +98,12 @@ export function lifetimeMs(
   if (jwtExp !== undefined) until = Math.min(until, jwtExp * 1000 + toleranceMs)
   return until - nowMs
 }
+
+/**
+ * The options of every read: lru-cache makes a new `{}` for each `get` without them, and a hit
+ * is a read on every request. It writes only `status` into them, anew on each read.
+ */
+const READ: LRUCache.GetOptions<string, Entry, unknown> = {}
 
 /** The fleet behind a cache: the shared level and what binds its keys to one AS. */
 export interface CacheFleet {
@@ -186,7 +198,7 @@ export function createRptCache(
   }
 
   function cached(key: string): CheckedRpt | undefined {
-    const entry = active?.get(key) ?? inactive?.get(key)
+    const entry = active?.get(key, READ) ?? inactive?.get(key, READ)
     if (entry === undefined) return undefined
     if (entry.expiresAt > now()) return entry.rpt
     active?.delete(key)
@@ -200,10 +212,8 @@ export function createRptCache(
       if (rpt !== undefined) return Promise.resolve({ rpt, cached: true })
       return flights.run(key, () => load(key, token, loader))
     },
-    peek(token) {
-      const key = keyOf(token)
-      return { key, rpt: cached(key) }
-    },
+    key: rememberKeys(keyOf),
+    get: cached,
     async revoke(token) {
       const key = keyOf(token)
       revokedAt.set(key, now())

@@ -28,6 +28,12 @@ function unresolved(cause: unknown): UmaError {
   return new UmaError('resource_unresolved', 'the resource resolver failed', { cause })
 }
 
+/** The connection a request came over, whose last token's cache key is remembered. */
+function holderOf(req: Request): object | undefined {
+  const socket: unknown = req.socket
+  return typeof socket === 'object' && socket !== null ? socket : undefined
+}
+
 /**
  * The resource of a request: at once where the resolver answers at once (no promise on this
  * per-request path), else a promise.
@@ -68,7 +74,7 @@ export function createUmaGuard(
   async function byName(ref: ResourceName, req: Request, authorization: unknown) {
     const connection: AsConnection = await servers.forResource(ref.name, req)
     const id = await connection.names.resolve(ref)
-    return decideAt(connection, authorization, id, scopes)
+    return decideAt(connection, authorization, id, scopes, holderOf(req))
   }
 
   /** The decision for a resource: at once where everything on the way answers at once. */
@@ -80,8 +86,8 @@ export function createUmaGuard(
     if (typeof ref !== 'string') return byName(ref, req, authorization)
     const connection = servers.forResource(ref, req)
     return connection instanceof Promise
-      ? connection.then((c) => decideAt(c, authorization, ref, scopes))
-      : decideAt(connection, authorization, ref, scopes)
+      ? connection.then((c) => decideAt(c, authorization, ref, scopes, holderOf(req)))
+      : decideAt(connection, authorization, ref, scopes, holderOf(req))
   }
 
   function settleLater(

@@ -1,9 +1,11 @@
 /**
  * The cache-hit path of `requireUmaScope`: decided in the same turn as the request, `next()`
  * called before the guard returns, `req.uma` readable (and assignable) as before but not an own
- * property of the request, which would change its hidden class; sub-apps read it too.
+ * property of the request, which would change its hidden class; sub-apps read it too. A
+ * connection's last token key is remembered, and never decides for another token.
  */
 import express, { type Request, type Response } from 'express'
+import { Client } from 'undici'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createResourceServer, umaContext, type ResourceServer } from '../src/index.js'
 import { MSW_LISTEN, createMswServer, mswFetch, startApp, type RunningApp } from './support/app.js'
@@ -114,5 +116,43 @@ describe('the cache-hit path', () => {
       headers: { authorization: 'Bearer rpt-1' },
     })
     expect(await res.json()).toEqual({ before: 'photo-1', after: 'reassigned' })
+  })
+
+  it("remembers a connection's last token key, which never answers for another token", async () => {
+    as.rpts.set('rpt-2', { active: true, grants: { 'photo-2': ['view'] } })
+    const sockets = new Set<unknown>()
+    app = await startApp((a) => {
+      a.get('/photos/:id', rs.requireUmaScope('view', { resource: 'photo-1' }), (req, res) => {
+        sockets.add(req.socket)
+        res.json({ ok: true })
+      })
+    })
+    // one keep-alive connection for every request below
+    const client = new Client(app.url, { pipelining: 1, connections: 1 } as Client.Options)
+    const status = async (token: string) => {
+      const res = await client.request({
+        path: '/photos/photo-1',
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}` },
+      })
+      await res.body.dump()
+      return res.statusCode
+    }
+    try {
+      expect(await status('rpt-1')).toBe(200)
+      expect(await status('rpt-1')).toBe(200)
+      // another token on the same connection is decided on its own: rpt-2 holds no photo-1
+      expect(await status('rpt-2')).toBe(401)
+      expect(await status('rpt-unknown')).toBe(401)
+      expect(await status('rpt-1')).toBe(200)
+      expect(as.calls.introspection).toBe(3)
+      // a remembered key is only a key: revocation still ends the RPT on this connection
+      as.rpts.set('rpt-1', { active: false })
+      await rs.revoke('rpt-1')
+      expect(await status('rpt-1')).toBe(401)
+      expect(sockets.size).toBe(1)
+    } finally {
+      await client.close()
+    }
   })
 })
