@@ -8,6 +8,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import express from 'express'
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer'
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair } from 'jose'
@@ -37,6 +38,9 @@ export interface RunningApp {
   readonly url: string
   readonly headers: Record<string, string>
   served: number
+  /** `performance.now()` at the first request since `served` was last read, and at the last. */
+  firstAt: number
+  lastAt: number
 }
 
 const photo: express.RequestHandler = (req, res) => {
@@ -77,8 +81,15 @@ export async function startApps(
       url: `http://127.0.0.1:${portOf(server)}/photos/1`,
       headers,
       served: 0,
+      firstAt: 0,
+      lastAt: 0,
     }
-    server.on('request', () => running.served++)
+    server.on('request', () => {
+      const at = performance.now()
+      if (running.firstAt === 0) running.firstAt = at
+      running.lastAt = at
+      running.served++
+    })
     apps[variant] = running
   }
 

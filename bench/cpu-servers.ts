@@ -9,6 +9,8 @@ import type { Variant } from './cpu-apps.js'
 export interface ServerTurn {
   readonly cpuUs: number
   readonly served: number
+  /** Requests per second, from the first request's arrival to the last's. */
+  readonly rps: number
   readonly rss: number
   readonly heapUsed: number
   readonly introspections: number

@@ -52,7 +52,7 @@ async function turn({ label, server, variant }: Target, requests: number) {
   if (load.non2xx > 0 || load.errors > 0) {
     throw new Error(`${label}: failed requests ${JSON.stringify(load)}`)
   }
-  return { cpuUsPerRequest: counted.cpuUs / counted.served, rps: load.rps }
+  return { cpuUsPerRequest: counted.cpuUs / counted.served, rps: counted.rps }
 }
 
 // warm-up: every app serves a turn before anything is counted
