@@ -2,7 +2,7 @@
  * What the benchmarks share: an AS in memory behind the resource server's `fetch` option, and
  * the writing of results with the machine they were measured on.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { createResourceServer, type ResourceServer } from '@uma-kit/resource-server'
 
@@ -70,7 +70,8 @@ export function createBenchResourceServer(create = createResourceServer): {
 }
 
 /**
- * Writes a result to `results/<date>-<bench>.json`, with the date, Node.js version and CPU.
+ * Writes a result to `results/<date>-<bench>.json` (`-2`, `-3`… for later runs that day), with
+ * the date, Node.js version and CPU.
  *
  * @param bench - the benchmark's name
  * @param figures - what it measured
@@ -88,7 +89,11 @@ export function writeResult(
     cpus: cpus().length,
     ...figures,
   }
-  const file = new URL(`./results/${result.date.slice(0, 10)}-${bench}.json`, import.meta.url)
+  // a second run on the same day gets -2, -3…: the README may quote the first
+  const name = (n: number) => `${result.date.slice(0, 10)}-${bench}${n === 1 ? '' : `-${n}`}.json`
+  let n = 1
+  while (existsSync(new URL(`./results/${name(n)}`, import.meta.url))) n++
+  const file = new URL(`./results/${name(n)}`, import.meta.url)
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
   return result
 }
