@@ -14,7 +14,7 @@ import { auth, requiredScopes } from 'express-oauth2-jwt-bearer'
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair } from 'jose'
 import Keycloak from 'keycloak-connect'
 import type * as ResourceServerModule from '@uma-kit/resource-server'
-import { BENCH_RPT, createBenchResourceServer } from './support.js'
+import { BENCH_RPT, BENCH_RPT_2, createBenchResourceServer } from './support.js'
 
 /** The variants, in the order they are reported. */
 export const VARIANTS = [
@@ -25,18 +25,31 @@ export const VARIANTS = [
   'oauth2-jwt-bearer',
   'keycloak',
 ] as const
-export type Variant = (typeof VARIANTS)[number]
+/**
+ * `requireUmaScope` on a cache hit where each request's token is not the one its connection
+ * sent last (two cached RPTs, alternating), as behind a proxy that mixes clients on one
+ * connection: the token is hashed on every request. Measured by `rs-cpu-interleaved` only.
+ */
+export const MIXED = 'requireUmaScope-mixed'
+export type Variant = (typeof VARIANTS)[number] | typeof MIXED
 
 /**
  * The variants `rs-cpu-interleaved` measures: those that answer (a cache hit, for the guard)
  * within the call of their request listener.
  */
-export const INTERLEAVED = ['bare', 'sync-noop', 'requireUmaScope'] as const satisfies Variant[]
+export const INTERLEAVED = [
+  'bare',
+  'sync-noop',
+  'requireUmaScope',
+  MIXED,
+] as const satisfies Variant[]
 
 /** One variant listening: its URL, the header to send, and how many requests it served. */
 export interface RunningApp {
   readonly url: string
   readonly headers: Record<string, string>
+  /** Where requests alternate between header sets, each connection going round them. */
+  readonly alternate?: readonly Record<string, string>[]
   served: number
   /** `performance.now()` at the first request since `served` was last read, and at the last. */
   firstAt: number
@@ -73,13 +86,19 @@ export async function startApps(
 }> {
   const servers: Server[] = []
   const apps = {} as Record<Variant, RunningApp>
-  async function add(variant: Variant, app: express.Express, headers: Record<string, string>) {
+  async function add(
+    variant: Variant,
+    app: express.Express,
+    headers: Record<string, string>,
+    alternate?: readonly Record<string, string>[],
+  ) {
     if (!only.includes(variant)) return
     const server = await listen(createServer(wrap(variant, app)))
     servers.push(server)
     const running: RunningApp = {
       url: `http://127.0.0.1:${portOf(server)}/photos/1`,
       headers,
+      ...(alternate === undefined ? {} : { alternate }),
       served: 0,
       firstAt: 0,
       lastAt: 0,
@@ -112,6 +131,11 @@ export async function startApps(
   const guarded = express()
   guarded.get('/photos/:id', rs.requireUmaScope('view', { resource: 'photo-1' }), photo)
   await add('requireUmaScope', guarded, { authorization: `Bearer ${BENCH_RPT}` })
+  // the same guarded app on a port of its own, its connections alternating two cached RPTs
+  await add(MIXED, guarded, { authorization: `Bearer ${BENCH_RPT}` }, [
+    { authorization: `Bearer ${BENCH_RPT}` },
+    { authorization: `Bearer ${BENCH_RPT_2}` },
+  ])
 
   // auth0's: an RS256 JWT access token, its JWKS fetched once from a local server
   const { publicKey, privateKey } = await generateKeyPair('RS256')

@@ -1,6 +1,7 @@
 /**
  * The server process of `rs-cpu-interleaved`: the synchronous variants of `cpu-apps.ts` (a bare
- * route, a plain no-op middleware, `requireUmaScope` on a cache hit) in this one process, each
+ * route, a plain no-op middleware, `requireUmaScope` on a cache hit, with the token its
+ * connection sent last and with another) in this one process, each
  * on its own port, loaded at the same time. Each request listener is timed from the moment
  * Node.js hands it the parsed request to the moment it returns; on these routes the response
  * has been written by then (a request that returns unanswered is counted, and fails the run).
@@ -71,6 +72,9 @@ process.on('message', (message: { begin?: true; end?: true; close?: true }) => {
 process.on('disconnect', () => process.exit(0))
 process.send?.({
   ready: Object.fromEntries(
-    Object.entries(apps).map(([variant, app]) => [variant, { url: app.url, headers: app.headers }]),
+    Object.entries(apps).map(([variant, app]) => [
+      variant,
+      { url: app.url, headers: app.headers, alternate: app.alternate },
+    ]),
   ),
 })

@@ -18,6 +18,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     ...(spec.amount === undefined ? { duration: spec.seconds ?? 4 } : { amount: spec.amount }),
     ...(spec.rate === undefined ? {} : { overallRate: spec.rate }),
     headers: spec.headers ?? {},
+    // each connection goes round these header sets, one request each
+    ...(spec.alternateHeaders === undefined
+      ? {}
+      : { requests: spec.alternateHeaders.map((headers) => ({ headers: { ...headers } })) }),
     // a distinct token on every request: what a flood of made-up tokens looks like
     ...(spec.distinctTokens === true
       ? {

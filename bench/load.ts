@@ -16,6 +16,8 @@ export interface LoadSpec {
   /** A fixed rate for all connections together, requests per second. */
   readonly rate?: number
   readonly headers?: Record<string, string>
+  /** Header sets the requests of each connection go round, in place of `headers`. */
+  readonly alternateHeaders?: readonly Record<string, string>[]
   /** Sends `Authorization: Bearer <a token never sent before>` on every request. */
   readonly distinctTokens?: boolean
 }

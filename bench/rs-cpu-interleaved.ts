@@ -1,6 +1,7 @@
 /**
  * Server CPU per request of a bare route, a plain no-op middleware and `requireUmaScope` on a
- * cache hit, all in one server process and loaded in the same seconds (one autocannon instance
+ * cache hit (with the token its connection sent last, and alternating two tokens on each
+ * connection, as behind a proxy that mixes clients), all in one server process and loaded in the same seconds (one autocannon instance
  * each, from a load process of its own), so that whatever slows the machine in a given second
  * slows every app alike. Sequential turns (`rs-cpu`) are at the mercy of the second they run
  * in: on a shared VM a bare route's turns vary by a third. Here each request's listener is
@@ -32,7 +33,10 @@ const child = fork(new URL('./cpu-interleaved-server.ts', import.meta.url).pathn
 })
 // a failed run must not leave the server process behind
 process.on('exit', () => child.kill())
-type Apps = Record<string, { url: string; headers: Record<string, string> }>
+type Apps = Record<
+  string,
+  { url: string; headers: Record<string, string>; alternate?: Record<string, string>[] }
+>
 const apps = await new Promise<Apps>((resolve, reject) => {
   child.once('message', (m: { ready: Apps }) => resolve(m.ready))
   child.once('exit', (code) => reject(new Error(`the server process exited with ${code}`)))
@@ -57,12 +61,16 @@ async function turn(
 ): Promise<Record<string, Figures> & { outsideUs: number }> {
   child.send({ begin: true })
   const loads = await runLoads(
-    INTERLEAVED.map((variant) => ({
-      url: apps[variant]?.url ?? '',
-      headers: apps[variant]?.headers ?? {},
-      connections: CONNECTIONS,
-      seconds,
-    })),
+    INTERLEAVED.map((variant) => {
+      const app = apps[variant]
+      return {
+        url: app?.url ?? '',
+        headers: app?.headers ?? {},
+        ...(app?.alternate === undefined ? {} : { alternateHeaders: app.alternate }),
+        connections: CONNECTIONS,
+        seconds,
+      }
+    }),
   )
   const { cpuUs, apps: counts } = await counted()
   let served = 0

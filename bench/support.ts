@@ -47,6 +47,9 @@ export function createMemoryAs(): { fetch: typeof fetch; introspections: () => n
 /** A bearer token as long as a typical JWT RPT: hashing it is part of the cost measured. */
 export const BENCH_RPT = `eyJ${'x'.repeat(700)}`
 
+/** A second RPT of the same length, for connections that alternate two tokens. */
+export const BENCH_RPT_2 = `eyJ${'y'.repeat(700)}`
+
 /**
  * A resource server over the in-memory AS, caching RPTs for an hour, so that after the first
  * check every check of {@link BENCH_RPT} is a cache hit.
