@@ -73,6 +73,7 @@ describe('setUmaContext', () => {
     Object.assign(req, { res: { locals } })
     setUmaContext(req, context('photo-1'))
     expect(req.uma?.resourceId).toBe('photo-1')
+    expect(Object.getOwnPropertySymbols(locals)).toHaveLength(1)
     expect(Object.keys(locals)).toEqual(['title'])
     expect(JSON.stringify(locals)).toBe('{"title":"photos"}')
     // what an application assigns is what it reads back, in the same place

@@ -118,6 +118,36 @@ describe('the cache-hit path', () => {
     expect(await res.json()).toEqual({ before: 'photo-1', after: 'reassigned' })
   })
 
+  it('gives each route its own decision for one token, reused or not', async () => {
+    as.rpts.set('rpt-1', {
+      active: true,
+      grants: { 'photo-1': ['view', 'print'], 'photo-2': ['view'] },
+    })
+    const seen: unknown[] = []
+    const handler = (req: Request, res: Response) => {
+      const { resourceId, scopes } = umaContext(req)
+      seen.push({ resourceId, scopes })
+      res.json({ ok: true })
+    }
+    app = await startApp((a) => {
+      a.get('/view-1', rs.requireUmaScope('view', { resource: 'photo-1' }), handler)
+      a.get('/print-1', rs.requireUmaScope('print', { resource: 'photo-1' }), handler)
+      a.get('/view-2', rs.requireUmaScope('view', { resource: 'photo-2' }), handler)
+    })
+    const paths = ['/view-1', '/print-1', '/view-2', '/view-1', '/view-1', '/view-2', '/print-1']
+    for (const path of paths) {
+      const res = await fetch(`${app.url}${path}`, { headers: { authorization: 'Bearer rpt-1' } })
+      expect(res.status).toBe(200)
+    }
+    const expected = {
+      '/view-1': { resourceId: 'photo-1', scopes: ['view'] },
+      '/print-1': { resourceId: 'photo-1', scopes: ['print'] },
+      '/view-2': { resourceId: 'photo-2', scopes: ['view'] },
+    }
+    expect(seen).toEqual(paths.map((p) => expected[p as keyof typeof expected]))
+    expect(as.calls.introspection).toBe(1)
+  })
+
   it("remembers a connection's last token key, which never answers for another token", async () => {
     as.rpts.set('rpt-2', { active: true, grants: { 'photo-2': ['view'] } })
     const sockets = new Set<unknown>()
