@@ -354,6 +354,29 @@ describe('discover', () => {
     expect(err.message).toContain('timed out after 50 ms')
   })
 
+  it('names the whole timeoutMs when the first place times out, however far the clock moved', async () => {
+    server.use(
+      http.get('*', async () => {
+        await delay('infinite')
+        return HttpResponse.json({})
+      }),
+    )
+    // every read of the clock a millisecond later: a bound computed from a deadline set here
+    // would name 49 ms, or less
+    const realNow = Date.now.bind(Date)
+    let reads = 0
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + ++reads)
+    try {
+      const err = await expectUmaError(
+        discover('https://as.example', { timeoutMs: 50 }),
+        'as_unreachable',
+      )
+      expect(err.message).toContain('timed out after 50 ms')
+    } finally {
+      now.mockRestore()
+    }
+  })
+
   it('answers as_unreachable when the body stalls after the headers', async () => {
     server.use(
       http.get('*', () => {
